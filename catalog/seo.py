@@ -1,0 +1,50 @@
+"""Structured data for search engines: schema.org Product with its offers."""
+
+from website import money
+
+IN_STOCK = "https://schema.org/InStock"
+OUT_OF_STOCK = "https://schema.org/OutOfStock"
+
+
+def product_json_ld(product, request, shop, gallery, variant_options, available):
+    """JSON-LD for a product page; availability comes from stock, prices in the base currency."""
+    url = product.get_full_url(request)
+    images = [
+        request.build_absolute_uri(item.image.get_rendition("fill-1200x630|format-jpeg").url)
+        for item in gallery
+    ]
+    currency = shop.base_currency
+
+    def offer(price, sku, in_stock):
+        return {
+            "@type": "Offer",
+            "url": url,
+            "sku": sku,
+            "price": str(money.round_amount(price, currency)),
+            "priceCurrency": currency,
+            "availability": IN_STOCK if in_stock else OUT_OF_STOCK,
+            "itemCondition": "https://schema.org/NewCondition",
+        }
+
+    if variant_options:
+        offers = [
+            offer(option["price"], option["variant"].sku, option["quantity"] > 0)
+            for option in variant_options
+        ]
+    else:
+        offers = offer(product.price, product.sku, available > 0)
+
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": product.title,
+        "sku": product.sku,
+        "description": product.search_description or product.summary,
+        "url": url,
+        "offers": offers,
+    }
+    if images:
+        data["image"] = images
+    if product.khmer_name:
+        data["alternateName"] = product.khmer_name
+    return data

@@ -1,0 +1,25 @@
+"""Storefront views that are not pages: search results."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from catalog.listing import product_cards_by_id
+from catalog.search import clean_query, search_products
+
+
+def search(request):
+    query = clean_query(request.GET.get("q"))
+    results = search_products(query)
+    page = Paginator(results, 24).get_page(request.GET.get("page"))
+    # Search results are page objects without card data; fetch the cards for this page only.
+    cards = product_cards_by_id([product.pk for product in page.object_list])
+    return render(
+        request,
+        "catalog/search_results.html",
+        {
+            "query": query,
+            "results_page": page,
+            "products": cards,
+            "result_count": page.paginator.count,
+        },
+    )

@@ -1,0 +1,1 @@
+"""Carts, orders and payments (see the checkout issues)."""

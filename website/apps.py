@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class WebsiteConfig(AppConfig):
+    name = "website"
+    verbose_name = "Website"
+    default_auto_field = "django.db.models.BigAutoField"

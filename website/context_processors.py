@@ -1,0 +1,25 @@
+"""Template context every storefront page needs."""
+
+from django.utils.functional import SimpleLazyObject
+
+
+def _category_menu(request):
+    from wagtail.models import Site
+
+    from catalog.models import CategoryPage
+
+    site = Site.find_for_request(request)
+    if site is None:
+        return []
+    return list(
+        CategoryPage.objects.live()
+        .public()
+        .child_of(site.root_page)
+        .in_menu()
+        .order_by("path")
+        .only("id", "title", "url_path", "path", "depth", "slug")
+    )
+
+
+def storefront(request):
+    return {"category_menu": SimpleLazyObject(lambda: _category_menu(request))}

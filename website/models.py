@@ -1,0 +1,167 @@
+"""The home page and the shop's site-wide settings."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import StreamField
+from wagtail.models import Page
+
+from website import money
+from website.blocks import HomeStreamBlock
+
+
+class HomePage(Page):
+    """The storefront's front page: a hero and editable sections of categories and products."""
+
+    hero_title = models.CharField(max_length=120, default="Made in Cambodia")
+    hero_text = models.TextField(blank=True, max_length=400)
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    hero_link = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    hero_link_text = models.CharField(max_length=40, blank=True, default="Shop now")
+    body = StreamField(HomeStreamBlock(), blank=True, use_json_field=True)
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [
+                FieldPanel("hero_title"),
+                FieldPanel("hero_text"),
+                FieldPanel("hero_image"),
+                FieldPanel("hero_link"),
+                FieldPanel("hero_link_text"),
+            ],
+            heading="Hero",
+        ),
+        FieldPanel("body"),
+    ]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["catalog.CategoryPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "home page"
+
+
+KHR_STEP_CHOICES = [
+    (1, "1 riel"),
+    (100, "100 riel"),
+    (500, "500 riel"),
+    (1000, "1,000 riel"),
+]
+
+
+@register_setting(icon="site")
+class ShopSettings(BaseSiteSetting):
+    """What editors set once for the whole shop: identity, contacts and money."""
+
+    shop_name = models.CharField(max_length=80, default="Angkor Market")
+    tagline = models.CharField(max_length=160, blank=True)
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    address = models.TextField(blank=True)
+    opening_hours = models.CharField(max_length=120, blank=True)
+    facebook_url = models.URLField(blank=True)
+    telegram_url = models.URLField(blank=True)
+
+    base_currency = models.CharField(
+        max_length=3,
+        choices=money.CURRENCY_CHOICES,
+        default=money.USD,
+        help_text="The currency product prices are entered in.",
+    )
+    khr_per_usd = models.DecimalField(
+        "KHR per USD",
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("4100"),
+        validators=[MinValueValidator(Decimal("1"))],
+        help_text="Exchange rate used to show and charge the other currency.",
+    )
+    khr_rounding_step = models.PositiveIntegerField(
+        "KHR rounding step",
+        choices=KHR_STEP_CHOICES,
+        default=100,
+        help_text="Riel prices converted from dollars are rounded to this step.",
+    )
+    show_other_currency = models.BooleanField(
+        default=True, help_text="Show each price in both USD and KHR."
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("shop_name"), FieldPanel("tagline"), FieldPanel("logo")],
+            heading="Identity",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("email"),
+                FieldPanel("phone"),
+                FieldPanel("address"),
+                FieldPanel("opening_hours"),
+                FieldPanel("facebook_url"),
+                FieldPanel("telegram_url"),
+            ],
+            heading="Contact",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("base_currency"),
+                FieldPanel("khr_per_usd"),
+                FieldPanel("khr_rounding_step"),
+                FieldPanel("show_other_currency"),
+            ],
+            heading="Money",
+        ),
+    ]
+
+    class Meta:
+        verbose_name = "shop settings"
+
+    @property
+    def other_currency(self):
+        return money.KHR if self.base_currency == money.USD else money.USD
+
+    def convert(self, amount, to_currency):
+        """``amount`` in the base currency, expressed in ``to_currency`` with the shop's rounding."""
+        return money.convert(
+            amount,
+            self.base_currency,
+            to_currency,
+            self.khr_per_usd,
+            self.khr_rounding_step,
+        )
+
+    def display_prices(self, amount):
+        """``[(amount, currency), ...]`` to show for a base-currency price, base first."""
+        prices = [(money.round_amount(amount, self.base_currency), self.base_currency)]
+        if self.show_other_currency:
+            prices.append((self.convert(amount, self.other_currency), self.other_currency))
+        return prices
+
+    def clean(self):
+        super().clean()
+        if self.khr_per_usd is not None and self.khr_per_usd <= 0:
+            raise ValidationError({"khr_per_usd": "The exchange rate must be positive."})

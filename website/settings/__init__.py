@@ -1,0 +1,2 @@
+"""Settings package: ``base`` holds everything shared; ``dev``, ``test`` and
+``production`` adjust it for where the shop runs."""
