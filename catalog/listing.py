@@ -151,7 +151,8 @@ def product_detail(product):
         available = record.quantity if record else 0
         low = bool(record and record.is_low)
 
-    parent = product.get_parent()
+    breadcrumbs = list(product.get_ancestors().filter(depth__gt=2))
+    parent = breadcrumbs[-1] if breadcrumbs else product.get_parent()
     related = list(
         product_cards(
             ProductPage.objects.live().public().child_of(parent).exclude(pk=product.pk)
@@ -165,5 +166,5 @@ def product_detail(product):
         "low_stock": low,
         "specifications": list(product.specifications.order_by("sort_order")),
         "related_products": related,
-        "breadcrumbs": product.get_ancestors().filter(depth__gt=2),
+        "breadcrumbs": breadcrumbs,
     }

@@ -2,9 +2,10 @@
 
 import django_filters
 from django.db.models import F, OuterRef, Q, Subquery
+from django.urls import reverse
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -80,7 +81,12 @@ class StockViewSet(ModelViewSet):
     index_view_class = StockIndexView
     copy_view_enabled = False
     list_display = [
-        Column("product", label="Product", accessor="item_title"),
+        TitleColumn(
+            "product",
+            label="Product",
+            accessor="item_title",
+            get_url=lambda record: reverse("inventory:edit", args=[record.pk]),
+        ),
         Column("sku", label="SKU", accessor="item_sku"),
         StockLevelColumn("quantity", label="Available", sort_key="quantity"),
         Column("low_stock_threshold", label="Low at", sort_key="low_stock_threshold"),

@@ -19,12 +19,21 @@ PALETTES = [
 ]
 
 
+def _soft_mask(size, shape, blur):
+    """A blurred elliptical mask, drawn and blurred at a quarter size (much faster)."""
+    small = (size[0] // 4, size[1] // 4)
+    mask = Image.new("L", small, 0)
+    x0, y0, x1, y1, fill = shape
+    ImageDraw.Draw(mask).ellipse((x0 / 4, y0 / 4, x1 / 4, y1 / 4), fill=fill)
+    return mask.filter(ImageFilter.GaussianBlur(blur / 4)).resize(size, Image.BILINEAR)
+
+
 def _rng(seed):
     digest = hashlib.sha256(seed.encode()).digest()
     return list(digest)
 
 
-def product_image(seed: str, pattern: str = "stripes", size=(1000, 1000)) -> bytes:
+def product_image(seed: str, pattern: str = "stripes", size=(800, 800)) -> bytes:
     """A PNG for ``seed`` (a product name): same seed, same picture."""
     numbers = _rng(seed)
     background, main, second = PALETTES[numbers[0] % len(PALETTES)]
@@ -33,12 +42,8 @@ def product_image(seed: str, pattern: str = "stripes", size=(1000, 1000)) -> byt
     draw = ImageDraw.Draw(image)
 
     # A soft floor shadow and a rounded object in the middle, as on a studio table.
-    shadow = Image.new("L", size, 0)
-    ImageDraw.Draw(shadow).ellipse(
-        (width * 0.2, height * 0.74, width * 0.8, height * 0.86), fill=90
-    )
-    shadow = shadow.filter(ImageFilter.GaussianBlur(28))
-    image.paste((0, 0, 0), mask=shadow.point(lambda v: v // 2))
+    shadow = _soft_mask(size, (width * 0.2, height * 0.74, width * 0.8, height * 0.86, 45), 28)
+    image.paste((0, 0, 0), mask=shadow)
 
     box = (width * 0.22, height * 0.2, width * 0.78, height * 0.8)
     radius = int(width * (0.06 + (numbers[1] % 20) / 100))
@@ -73,16 +78,14 @@ def product_image(seed: str, pattern: str = "stripes", size=(1000, 1000)) -> byt
     image.paste(object_layer, mask=mask)
 
     # A highlight so the object reads as a thing, not a flat swatch.
-    highlight = Image.new("L", size, 0)
     angle = numbers[3] / 255 * math.pi
     hx = width * (0.38 + 0.1 * math.cos(angle))
-    ImageDraw.Draw(highlight).ellipse((hx, height * 0.24, hx + width * 0.18, height * 0.5), fill=70)
-    highlight = highlight.filter(ImageFilter.GaussianBlur(40))
+    highlight = _soft_mask(size, (hx, height * 0.24, hx + width * 0.18, height * 0.5, 70), 40)
     image.paste((255, 255, 255), mask=highlight)
     draw.rounded_rectangle(box, radius=radius, outline=tuple(max(c - 30, 0) for c in main), width=3)
 
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
+    image.save(buffer, format="PNG")
     return buffer.getvalue()
 
 
@@ -99,8 +102,8 @@ def banner_image(seed: str, size=(1800, 800)) -> bytes:
         cy = height * (0.3 + 0.1 * (i % 3))
         r = height * (0.18 + 0.04 * (i % 4))
         draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=60 + i * 20)
-    mask = mask.filter(ImageFilter.GaussianBlur(30))
-    image.paste(layer, mask=mask)
+    small = mask.resize((width // 4, height // 4)).filter(ImageFilter.GaussianBlur(8))
+    image.paste(layer, mask=small.resize(size, Image.BILINEAR))
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
+    image.save(buffer, format="PNG")
     return buffer.getvalue()
