@@ -107,3 +107,82 @@ def set_stock(product, quantity, variant=None, low_stock_threshold=None):
         defaults=defaults,
     )
     return record
+
+
+class OutOfStock(Exception):
+    """Some items cannot be reserved; ``shortages`` maps (product_id, variant_key) to units left."""
+
+    def __init__(self, shortages):
+        self.shortages = shortages
+        super().__init__(f"Not enough stock for {len(shortages)} item(s).")
+
+
+def available_quantities(items):
+    """``{(product_id, variant_key): units available}`` for the given keys, in one query."""
+    keys = set(items)
+    if not keys:
+        return {}
+    product_ids = {product_id for product_id, _ in keys}
+    records = StockRecord.objects.filter(product_id__in=product_ids).values_list(
+        "product_id", "variant_key", "quantity"
+    )
+    found = {(p, v): q for p, v, q in records}
+    return {key: found.get(key, 0) for key in keys}
+
+
+def reserve_stock(items):
+    """Take ``{(product_id, variant_key): quantity}`` units out of stock, all or nothing.
+
+    Must run inside a transaction. Rows are locked in primary-key order (so concurrent
+    reservations cannot deadlock) and each decrement is conditional (``quantity >= n``), so
+    stock never goes below zero whatever runs at the same time. Raises ``OutOfStock``.
+    """
+    from django.db.models import F
+
+    wanted = {key: qty for key, qty in items.items() if qty > 0}
+    if not wanted:
+        return
+    product_ids = {product_id for product_id, _ in wanted}
+    records = list(
+        StockRecord.objects.select_for_update()
+        .filter(product_id__in=product_ids)
+        .order_by("pk")
+        .only("pk", "product_id", "variant_key", "quantity")
+    )
+    by_key = {(r.product_id, r.variant_key): r for r in records}
+    shortages = {
+        key: (by_key[key].quantity if key in by_key else 0)
+        for key, qty in wanted.items()
+        if key not in by_key or by_key[key].quantity < qty
+    }
+    if shortages:
+        raise OutOfStock(shortages)
+    for record in sorted((by_key[key] for key in wanted), key=lambda r: r.pk):
+        quantity = wanted[(record.product_id, record.variant_key)]
+        updated = StockRecord.objects.filter(pk=record.pk, quantity__gte=quantity).update(
+            quantity=F("quantity") - quantity
+        )
+        if updated != 1:  # cannot happen under the row lock; kept as the last line of defence
+            raise OutOfStock({(record.product_id, record.variant_key): record.quantity})
+
+
+def release_stock(items):
+    """Put ``{(product_id, variant_key): quantity}`` units back (an order expired or was
+    cancelled). The caller makes sure this happens once per order."""
+    from django.db.models import F
+
+    wanted = {key: qty for key, qty in items.items() if qty > 0}
+    if not wanted:
+        return
+    records = (
+        StockRecord.objects.select_for_update()
+        .filter(product_id__in={product_id for product_id, _ in wanted})
+        .order_by("pk")  # the same lock order as reserve_stock
+        .only("pk", "product_id", "variant_key")
+    )
+    # A product deleted since the order was placed took its stock rows with it; its units
+    # have nowhere to go back to and are simply not returned.
+    for record in records:
+        key = (record.product_id, record.variant_key)
+        if key in wanted:
+            StockRecord.objects.filter(pk=record.pk).update(quantity=F("quantity") + wanted[key])

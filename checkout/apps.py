@@ -5,3 +5,6 @@ class CheckoutConfig(AppConfig):
     name = "checkout"
     verbose_name = "Checkout"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from checkout import signals  # noqa: F401

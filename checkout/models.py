@@ -1,1 +1,7 @@
-"""Carts, orders and payments (see the checkout issues)."""
+"""Checkout's models, defined in the modules named for their concepts."""
+
+from checkout.cart import Cart, CartLine
+from checkout.delivery import DeliveryMethod
+from checkout.orders import Order, OrderLine, OrderStatusChange
+
+__all__ = ["Cart", "CartLine", "DeliveryMethod", "Order", "OrderLine", "OrderStatusChange"]

@@ -552,3 +552,19 @@ BULK_NOUNS = [
     "Mat",
     "Spice Mix",
 ]
+
+DELIVERY_METHODS = [
+    (
+        "phnom-penh",
+        "Phnom Penh delivery (same or next day)",
+        "Delivered by our own riders.",
+        D("1.50"),
+    ),
+    (
+        "province",
+        "Province delivery by courier (1–3 days)",
+        "Virak Buntham or J&T Express.",
+        D("3.00"),
+    ),
+    ("pickup", "Pick up at the shop", "Street 240, Daun Penh; ready within 2 hours.", D("0.00")),
+]

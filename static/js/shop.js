@@ -19,6 +19,73 @@
             .catch(function () { /* the badge keeps its last value */ });
     }
 
+    function csrfToken() {
+        var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+        return match ? decodeURIComponent(match[1]) : "";
+    }
+
+    function ensureCsrfToken() {
+        if (csrfToken()) return Promise.resolve(csrfToken());
+        // GET /api/cart/ sets the CSRF cookie; catalog pages carry no token so they can be cached.
+        return fetch("/api/cart/", { credentials: "same-origin" }).then(function () { return csrfToken(); });
+    }
+
+    function showMessage(form, text, ok, link) {
+        var box = form.querySelector("[data-form-message]");
+        if (!box) return;
+        box.textContent = text + " ";
+        box.className = "form-message " + (ok ? "is-ok" : "is-error");
+        if (link) {
+            var a = document.createElement("a");
+            a.href = link.href;
+            a.textContent = link.text;
+            box.appendChild(a);
+        }
+    }
+
+    function initAddToCart(form) {
+        form.addEventListener("submit", function (event) {
+            if (!window.fetch) return; // the plain form still works
+            event.preventDefault();
+            var data = new FormData(form);
+            var variant = data.get("variant_id");
+            var body = {
+                product_id: parseInt(data.get("product_id"), 10),
+                variant_id: variant ? parseInt(variant, 10) : null,
+                quantity: parseInt(data.get("quantity") || "1", 10)
+            };
+            var button = form.querySelector("button[type=submit]");
+            if (button) button.disabled = true;
+            ensureCsrfToken()
+                .then(function (token) {
+                    return fetch("/api/cart/add/", {
+                        method: "POST",
+                        credentials: "same-origin",
+                        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": token },
+                        body: JSON.stringify(body)
+                    });
+                })
+                .then(function (response) {
+                    return response.json().then(function (payload) { return { ok: response.ok, payload: payload }; });
+                })
+                .then(function (result) {
+                    if (result.ok) {
+                        setBadge(result.payload.cart.item_count);
+                        document.querySelectorAll("[data-cart-count]").forEach(function (badge) {
+                            badge.classList.remove("is-bumped");
+                            void badge.offsetWidth;
+                            badge.classList.add("is-bumped");
+                        });
+                        showMessage(form, "Item added to cart.", true, { href: "/cart/", text: "View cart →" });
+                    } else {
+                        showMessage(form, (result.payload.error && result.payload.error.message) || "Could not add this item.", false);
+                    }
+                })
+                .catch(function () { showMessage(form, "Network problem: please try again.", false); })
+                .then(function () { if (button) button.disabled = false; });
+        });
+    }
+
     function initGallery(root) {
         var main = root.querySelector("[data-gallery-main]");
         if (!main) return;
@@ -38,6 +105,13 @@
 
     document.addEventListener("DOMContentLoaded", function () {
         document.querySelectorAll("[data-gallery]").forEach(initGallery);
+        document.querySelectorAll("[data-add-to-cart]").forEach(initAddToCart);
+        document.querySelectorAll("form[data-once]").forEach(function (form) {
+            form.addEventListener("submit", function () {
+                var button = form.querySelector("button[type=submit]");
+                if (button) setTimeout(function () { button.disabled = true; }, 0);
+            });
+        });
         document.querySelectorAll("[data-autosubmit]").forEach(function (field) {
             field.addEventListener("change", function () { field.form.submit(); });
         });

@@ -9,7 +9,7 @@ import pytest
 from catalog.search import search_products
 from tests.factories import make_category, make_product
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture

@@ -38,6 +38,10 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    "rest_framework",
+    "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -183,8 +187,28 @@ WAGTAILDOCS_EXTENSIONS = [
     "zip",
 ]
 
+# Background work: Django Tasks stored in the database, run by `manage.py shop_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# JSON API
+# Our API views set their own authentication, CSRF, parsers and error shape
+# (website/apiviews.py); these defaults stay DRF's so Wagtail's admin API is unaffected.
+REST_FRAMEWORK = {"DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Angkor Market API",
+    "DESCRIPTION": "Cart, checkout and payment status for the storefront (same origin, session "
+    "cookie, CSRF token in X-CSRFToken on writes).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
 # Shop
 SHOP_PRODUCTS_PER_PAGE = 24
+# Minutes an order keeps its stock reserved while it waits to be paid.
+SHOP_PAYMENT_WINDOW_MINUTES = env.int("PAYMENT_WINDOW_MINUTES", default=15)
+# Seconds between runs of the periodic jobs (expiring unpaid orders...).
+SHOP_SCHEDULER_INTERVAL = env.int("SCHEDULER_INTERVAL_SECONDS", default=30)
 SHOP_DEFAULT_KHR_PER_USD = Decimal("4100")
 
 LOGGING = {

@@ -21,3 +21,6 @@ STORAGES = {
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"
 SERVE_MEDIA = True
+
+# Tasks run in the request that enqueues them; tests call job functions directly too.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -54,6 +54,7 @@ class Command(BaseCommand):
 
         site = self.configure_site(home)
         self.configure_settings(site)
+        self.configure_delivery()
         categories = {}
         for top in data.CATALOG:
             top_page = self.category(home, top)
@@ -94,6 +95,20 @@ class Command(BaseCommand):
         for field, value in data.SHOP.items():
             setattr(shop, field, value)
         shop.save()
+
+    def configure_delivery(self):
+        from checkout.delivery import DeliveryMethod
+
+        for order, (code, label, description, fee) in enumerate(data.DELIVERY_METHODS):
+            DeliveryMethod.objects.get_or_create(
+                code=code,
+                defaults={
+                    "label": label,
+                    "description": description,
+                    "fee": fee,
+                    "sort_order": order,
+                },
+            )
 
     def configure_home(self, home, top_categories):
         home = home.specific

@@ -1,13 +1,11 @@
-"""The "Shop" admin menu: stock levels for staff (orders and payments join it later)."""
+"""Admin views for the catalog's transactional state: stock levels (under "Shop")."""
 
 import django_filters
 from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
-from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic.models import IndexView
-from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
@@ -100,15 +98,3 @@ class StockViewSet(ModelViewSet):
     @property
     def permission_policy(self):
         return StockPermissionPolicy(self.model)
-
-
-class ShopMenu(ViewSetGroup):
-    menu_label = "Shop"
-    menu_icon = "cogs"
-    menu_order = 150
-    items = (StockViewSet("inventory"),)
-
-
-@hooks.register("register_admin_viewset")
-def register_shop_menu():
-    return ShopMenu()

@@ -1,0 +1,143 @@
+"""Cart and checkout over JSON. Thin: the rules live in ``cart.py`` and ``orders.py``."""
+
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import ensure_csrf_cookie
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+
+from checkout import cart as carts
+from checkout import serializers
+from checkout.delivery import PROVINCES, DeliveryMethod
+from checkout.errors import ShopError
+from checkout.forms import CheckoutForm
+from checkout.orders import place_order
+from website import money
+from website.apiviews import ShopAPIView
+from website.models import ShopSettings
+
+
+def shop_for(request):
+    return ShopSettings.for_request(request._request)
+
+
+def validated(serializer_class, request):
+    if not isinstance(request.data, dict):
+        raise ShopError("Send a JSON object.", code="malformed_request")
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def cart_response(request, cart, **extra):
+    contents = carts.cart_contents(cart)
+    return serializers.cart_payload(contents, shop_for(request)) | extra
+
+
+@method_decorator(ensure_csrf_cookie, name="dispatch")
+class CartView(ShopAPIView):
+    """The shopper's cart. Also sets the CSRF cookie the storefront's scripts send back."""
+
+    @extend_schema(responses=serializers.CartSerializer)
+    def get(self, request):
+        return Response(cart_response(request, carts.get_cart(request)))
+
+
+class CartAddView(ShopAPIView):
+    @extend_schema(
+        request=serializers.AddToCartSerializer,
+        responses={200: serializers.CartAddResponseSerializer},
+    )
+    def post(self, request):
+        data = validated(serializers.AddToCartSerializer, request)
+        cart = carts.get_cart(request, create=True)
+        carts.add_item(cart, data["product_id"], data.get("variant_id"), data["quantity"])
+        return Response(
+            {
+                "status": "success",
+                "message": "Item added to cart",
+                "cart_id": cart.pk,
+                "cart": cart_response(request, cart),
+            }
+        )
+
+
+class CartLineView(ShopAPIView):
+    @extend_schema(request=serializers.LineUpdateSerializer, responses=serializers.CartSerializer)
+    def patch(self, request, line_id):
+        data = validated(serializers.LineUpdateSerializer, request)
+        cart = carts.get_cart(request)
+        carts.set_line_quantity(cart, line_id, data["quantity"])
+        return Response(cart_response(request, cart))
+
+    @extend_schema(request=None, responses=serializers.CartSerializer)
+    def delete(self, request, line_id):
+        cart = carts.get_cart(request)
+        carts.remove_line(cart, line_id)
+        return Response(cart_response(request, cart))
+
+
+class CheckoutOptionsView(ShopAPIView):
+    @extend_schema(responses=serializers.CheckoutOptionsSerializer)
+    def get(self, request):
+        shop = shop_for(request)
+        methods = [
+            {
+                "code": method.code,
+                "label": method.label,
+                "description": method.description,
+                "fee": money.round_amount(method.fee, shop.base_currency),
+                "currency": shop.base_currency,
+            }
+            for method in DeliveryMethod.active()
+        ]
+        return Response(
+            serializers.CheckoutOptionsSerializer(
+                {
+                    "delivery_methods": methods,
+                    "provinces": PROVINCES,
+                    "currencies": [money.USD, money.KHR],
+                }
+            ).data
+        )
+
+
+class CheckoutView(ShopAPIView):
+    @extend_schema(
+        request=serializers.CheckoutRequestSerializer,
+        responses={
+            201: serializers.CheckoutResponseSerializer,
+            200: serializers.CheckoutResponseSerializer,
+        },
+        description="Places the order. Repeating the request for the same cart answers 200 "
+        "with the order the first request made.",
+    )
+    def post(self, request):
+        if not isinstance(request.data, dict):
+            raise ShopError("Send a JSON object.", code="malformed_request")
+        # Numbers are accepted as text (a phone number sent as 12345678); other types are not.
+        data = {
+            key: str(value)
+            for key, value in request.data.items()
+            if isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool))
+        }
+        form = CheckoutForm(data=data)
+        if not form.is_valid():
+            fields = {name: [str(e) for e in errors] for name, errors in form.errors.items()}
+            raise ShopError("Please correct the fields listed.", code="invalid", fields=fields)
+        cart = carts.get_cart(request)
+        if cart is None:
+            raise ShopError("Your cart is empty.", code="cart_empty", status=409)
+        order, created = place_order(cart, form.details(), shop_for(request), user=request.user)
+        remember_order(request, order)
+        return Response(
+            {"status": "success", "order": serializers.order_payload(order, request)},
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+def remember_order(request, order):
+    """Keep the order's token in the session so its page and status stay reachable."""
+    tokens = request.session.get("order_tokens", [])
+    if order.token not in tokens:
+        request.session["order_tokens"] = (tokens + [order.token])[-20:]

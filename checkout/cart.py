@@ -1,0 +1,319 @@
+"""Carts: a guest's cart is found through the session, a customer's through their account.
+
+Lines reference a sellable item (a product, or one of its variants) and a quantity; prices
+are read live from the catalog until the order is placed, when they are copied onto it.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models, transaction
+
+from catalog.inventory import PRODUCT_ITSELF, available_quantities
+from catalog.models import ProductPage, ProductVariant
+from checkout.errors import Conflict, NotFound, ShopError
+
+SESSION_KEY = "cart_id"
+MAX_LINE_QUANTITY = 99
+
+
+class Cart(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="cart",
+    )
+    # The order this cart last became: a repeated checkout of the same cart answers with it.
+    last_order = models.ForeignKey(
+        "checkout.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Cart {self.pk}"
+
+
+class CartLine(models.Model):
+    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(ProductPage, on_delete=models.CASCADE, related_name="+")
+    variant_key = models.PositiveBigIntegerField(default=PRODUCT_ITSELF)
+    quantity = models.PositiveIntegerField()
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cart", "product", "variant_key"], name="unique_cart_item"
+            ),
+        ]
+        ordering = ["added_at", "pk"]
+
+    def __str__(self):
+        return f"{self.quantity} × product {self.product_id}/{self.variant_key}"
+
+    @property
+    def item_key(self):
+        return (self.product_id, self.variant_key)
+
+
+# --- finding the cart ---------------------------------------------------------------------
+
+
+def get_cart(request, create=False):
+    """The cart of this request's customer or guest session; ``None`` if there is none yet."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        cart = Cart.objects.filter(user=user).first()
+        if cart is None and create:
+            cart, _ = Cart.objects.get_or_create(user=user)
+        return cart
+    cart_id = request.session.get(SESSION_KEY)
+    cart = Cart.objects.filter(pk=cart_id, user__isnull=True).first() if cart_id else None
+    if cart is None and create:
+        cart = Cart.objects.create()
+        request.session[SESSION_KEY] = cart.pk
+    return cart
+
+
+def merge_guest_cart_into_user_cart(request, user):
+    """On login, the guest's lines join the customer's cart, capped by available stock."""
+    guest_id = request.session.get(SESSION_KEY)
+    guest = Cart.objects.filter(pk=guest_id, user__isnull=True).first() if guest_id else None
+    if guest is None:
+        return None
+    with transaction.atomic():
+        target, _ = Cart.objects.get_or_create(user=user)
+        target = Cart.objects.select_for_update().get(pk=target.pk)
+        existing = {line.item_key: line for line in target.lines.all()}
+        incoming = list(guest.lines.all())
+        available = available_quantities([line.item_key for line in incoming])
+        for line in incoming:
+            cap = min(available[line.item_key], MAX_LINE_QUANTITY)
+            if line.item_key in existing:
+                kept = existing[line.item_key]
+                kept.quantity = min(kept.quantity + line.quantity, max(cap, kept.quantity))
+                kept.save(update_fields=["quantity"])
+            elif cap > 0:
+                CartLine.objects.create(
+                    cart=target,
+                    product_id=line.product_id,
+                    variant_key=line.variant_key,
+                    quantity=min(line.quantity, cap),
+                )
+        guest.delete()
+    request.session.pop(SESSION_KEY, None)
+    return target
+
+
+# --- changing the cart ----------------------------------------------------------------------
+
+
+def resolve_item(product_id, variant_id=None):
+    """The live product (and variant) a shopper asked for, or a ``ShopError`` saying why not."""
+    product = ProductPage.objects.live().public().filter(pk=product_id).first()
+    if product is None:
+        raise NotFound("That product is not available.", code="product_not_found")
+    variants = list(product.variants.all())
+    if variants:
+        if variant_id in (None, ""):
+            raise ShopError(
+                f"Please choose a {product.variant_label.lower() or 'variant'}.",
+                code="variant_required",
+                fields={"variant_id": ["This product comes in several variants."]},
+            )
+        variant = next((v for v in variants if v.pk == variant_id), None)
+        if variant is None:
+            raise NotFound("That variant is not available.", code="variant_not_found")
+        return product, variant
+    if variant_id not in (None, ""):
+        raise NotFound("That product has no variants.", code="variant_not_found")
+    return product, None
+
+
+def _check_quantity(quantity):
+    if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 1:
+        raise ShopError("Quantity must be a whole number of at least 1.", code="invalid_quantity")
+    if quantity > MAX_LINE_QUANTITY:
+        raise ShopError(
+            f"You can order at most {MAX_LINE_QUANTITY} of one item.", code="invalid_quantity"
+        )
+
+
+def _check_stock(item_key, quantity, title):
+    available = available_quantities([item_key])[item_key]
+    if available <= 0:
+        raise Conflict(f"{title} is sold out.", code="out_of_stock")
+    if quantity > available:
+        raise Conflict(
+            f"Only {available} of {title} left.",
+            code="insufficient_stock",
+            fields={"quantity": [f"At most {available}."]},
+        )
+
+
+def add_item(cart, product_id, variant_id=None, quantity=1):
+    """Add ``quantity`` of an item to the cart (joining an existing line). Returns the line."""
+    _check_quantity(quantity)
+    product, variant = resolve_item(product_id, variant_id)
+    key = (product.pk, variant.pk if variant else PRODUCT_ITSELF)
+    title = f"{product.title} ({variant.name})" if variant else product.title
+    with transaction.atomic():
+        Cart.objects.select_for_update().filter(pk=cart.pk).first()
+        line = CartLine.objects.filter(cart=cart, product=product, variant_key=key[1]).first()
+        total = (line.quantity if line else 0) + quantity
+        if total > MAX_LINE_QUANTITY:
+            raise ShopError(
+                f"You can order at most {MAX_LINE_QUANTITY} of one item.", code="invalid_quantity"
+            )
+        _check_stock(key, total, title)
+        if line:
+            line.quantity = total
+            line.save(update_fields=["quantity"])
+        else:
+            line = CartLine.objects.create(
+                cart=cart, product=product, variant_key=key[1], quantity=quantity
+            )
+        Cart.objects.filter(pk=cart.pk).update(updated_at=line.added_at)
+    return line
+
+
+def _line(cart, line_id):
+    line = (
+        CartLine.objects.filter(pk=line_id, cart=cart).select_related("product").first()
+        if cart is not None
+        else None
+    )
+    if line is None:
+        raise NotFound("That line is not in your cart.", code="line_not_found")
+    return line
+
+
+def set_line_quantity(cart, line_id, quantity):
+    """Change a line's quantity, checked against stock. Returns the line."""
+    _check_quantity(quantity)
+    line = _line(cart, line_id)
+    _check_stock(line.item_key, quantity, line.product.title)
+    line.quantity = quantity
+    line.save(update_fields=["quantity"])
+    return line
+
+
+def remove_line(cart, line_id):
+    _line(cart, line_id).delete()
+
+
+# --- reading the cart -----------------------------------------------------------------------
+
+
+@dataclass
+class CartItem:
+    line: CartLine
+    product: ProductPage
+    variant: ProductVariant | None
+    unit_price: Decimal
+    available: int
+
+    @property
+    def id(self):
+        return self.line.pk
+
+    @property
+    def quantity(self):
+        return self.line.quantity
+
+    @property
+    def title(self):
+        return self.product.title
+
+    @property
+    def variant_name(self):
+        return self.variant.name if self.variant else ""
+
+    @property
+    def sku(self):
+        return self.variant.sku if self.variant else self.product.sku
+
+    @property
+    def line_total(self):
+        return self.unit_price * self.line.quantity
+
+    @property
+    def problem(self):
+        """Why this line cannot be bought as it stands, in words; empty when it can."""
+        if self.available <= 0:
+            return "Sold out: please remove it to check out."
+        if self.line.quantity > self.available:
+            return f"Only {self.available} left: please lower the quantity."
+        return ""
+
+
+@dataclass
+class CartContents:
+    cart: Cart | None
+    items: list = field(default_factory=list)
+
+    @property
+    def item_count(self):
+        return sum(item.quantity for item in self.items)
+
+    @property
+    def subtotal(self):
+        return sum((item.line_total for item in self.items), Decimal("0"))
+
+    @property
+    def is_empty(self):
+        return not self.items
+
+    @property
+    def has_problems(self):
+        return any(item.problem for item in self.items)
+
+
+def cart_contents(cart, with_images=False):
+    """Everything a cart page or the API shows, in a fixed number of queries.
+
+    Lines whose product or variant is no longer for sale are dropped from the cart.
+    """
+    if cart is None:
+        return CartContents(cart=None)
+    lines = list(cart.lines.all())
+    if not lines:
+        return CartContents(cart=cart)
+    products = (
+        ProductPage.objects.live().public().filter(pk__in={line.product_id for line in lines})
+    )
+    if with_images:
+        from catalog.listing import with_card_data
+
+        products = with_card_data(products)
+    products = {p.pk: p for p in products}
+    variants = {
+        v.pk: v
+        for v in ProductVariant.objects.filter(product_id__in=products).only(
+            "pk", "product_id", "name", "sku", "price"
+        )
+    }
+    has_variants = {v.product_id for v in variants.values()}
+    available = available_quantities([line.item_key for line in lines])
+
+    items, stale = [], []
+    for line in lines:
+        product = products.get(line.product_id)
+        variant = variants.get(line.variant_key) if line.variant_key else None
+        sellable = product is not None and (
+            (variant is not None and variant.product_id == product.pk)
+            if line.variant_key
+            else product.pk not in has_variants
+        )
+        if not sellable:
+            stale.append(line.pk)
+            continue
+        price = variant.price if variant and variant.price is not None else product.price
+        items.append(CartItem(line, product, variant, price, available[line.item_key]))
+    if stale:
+        CartLine.objects.filter(pk__in=stale).delete()
+    return CartContents(cart=cart, items=items)

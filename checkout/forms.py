@@ -1,0 +1,99 @@
+"""The checkout form, shared by the checkout page and the JSON API."""
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from checkout.delivery import PROVINCES, DeliveryMethod
+from checkout.orders import CheckoutDetails
+from website import money
+
+PHONE_PATTERN = re.compile(r"^(?:\+?855|0)([1-9]\d{7,8})$")
+
+
+def normalize_cambodian_phone(raw):
+    """``012 345 678``, ``+855 12 345 678`` or ``85512345678`` → ``+85512345678``."""
+    compact = re.sub(r"[\s\-().]", "", raw or "")
+    match = PHONE_PATTERN.match(compact)
+    if not match:
+        raise ValidationError(
+            "Enter a Cambodian phone number, like 012 345 678 or +855 12 345 678.",
+            code="invalid_phone",
+        )
+    return f"+855{match.group(1)}"
+
+
+class DeliveryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, method):
+        return method.label
+
+
+class CheckoutForm(forms.Form):
+    name = forms.CharField(max_length=120, label="Full name")
+    email = forms.EmailField(label="E-mail", help_text="We send your receipt here.")
+    phone = forms.CharField(
+        max_length=30, label="Phone", help_text="For the courier, e.g. 012 345 678."
+    )
+    province = forms.ChoiceField(choices=[(p, p) for p in PROVINCES], label="Province or city")
+    address = forms.CharField(
+        max_length=500,
+        label="Address",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="House number, street, village or sangkat, khan or district.",
+    )
+    delivery_method = DeliveryChoiceField(
+        queryset=DeliveryMethod.objects.none(),
+        to_field_name="code",
+        widget=forms.RadioSelect,
+        empty_label=None,
+        label="Delivery",
+    )
+    currency = forms.ChoiceField(
+        choices=[(money.USD, "US dollars (USD)"), (money.KHR, "Riel (KHR)")],
+        widget=forms.RadioSelect,
+        initial=money.USD,
+        label="Pay in",
+    )
+    note = forms.CharField(
+        max_length=500,
+        required=False,
+        label="Note for the shop (optional)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["delivery_method"].queryset = DeliveryMethod.active()
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["phone"].widget.attrs.update(autocomplete="tel", inputmode="tel")
+        self.fields["address"].widget.attrs["autocomplete"] = "street-address"
+
+    def clean_phone(self):
+        return normalize_cambodian_phone(self.cleaned_data["phone"])
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise ValidationError("Please enter your name.")
+        return name
+
+    def details(self):
+        data = self.cleaned_data
+        return CheckoutDetails(
+            email=data["email"],
+            name=data["name"],
+            phone=data["phone"],
+            address=data["address"].strip(),
+            province=data["province"],
+            delivery_method=data["delivery_method"],
+            currency=data["currency"],
+            note=data.get("note", "").strip(),
+        )
+
+    def session_data(self):
+        """What the review step needs, as JSON-safe values for the session."""
+        data = dict(self.cleaned_data)
+        data["delivery_method"] = data["delivery_method"].code
+        return data

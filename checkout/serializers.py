@@ -1,0 +1,136 @@
+"""API shapes: input validation and the cart and order payloads."""
+
+from rest_framework import serializers
+
+from checkout.cart import MAX_LINE_QUANTITY
+from checkout.delivery import PROVINCES
+from website import money
+
+
+class AddToCartSerializer(serializers.Serializer):
+    product_id = serializers.IntegerField(min_value=1)
+    variant_id = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    quantity = serializers.IntegerField(
+        min_value=1, max_value=MAX_LINE_QUANTITY, required=False, default=1
+    )
+
+
+class LineUpdateSerializer(serializers.Serializer):
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_LINE_QUANTITY)
+
+
+class CheckoutRequestSerializer(serializers.Serializer):
+    """Documents the checkout body; validation itself is the checkout page's form."""
+
+    email = serializers.EmailField()
+    name = serializers.CharField(max_length=120)
+    phone = serializers.CharField(max_length=30, help_text="A Cambodian number.")
+    address = serializers.CharField(max_length=500)
+    province = serializers.ChoiceField(choices=PROVINCES)
+    delivery_method = serializers.CharField(help_text="A code from /api/checkout/options/.")
+    currency = serializers.ChoiceField(choices=[money.USD, money.KHR])
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class CartLineSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    product_id = serializers.IntegerField(source="product.pk")
+    variant_id = serializers.IntegerField(source="variant.pk", allow_null=True, default=None)
+    title = serializers.CharField()
+    variant_name = serializers.CharField()
+    sku = serializers.CharField()
+    quantity = serializers.IntegerField()
+    unit_price = serializers.DecimalField(max_digits=14, decimal_places=2)
+    line_total = serializers.DecimalField(max_digits=14, decimal_places=2)
+    available = serializers.IntegerField()
+    problem = serializers.CharField()
+    url = serializers.CharField(source="product.url")
+
+
+class MoneySerializer(serializers.Serializer):
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    currency = serializers.CharField()
+
+
+class CartSerializer(serializers.Serializer):
+    id = serializers.IntegerField(allow_null=True)
+    lines = CartLineSerializer(many=True)
+    item_count = serializers.IntegerField()
+    subtotal = serializers.DecimalField(max_digits=14, decimal_places=2)
+    currency = serializers.CharField()
+    subtotal_other = MoneySerializer(allow_null=True)
+
+
+def cart_payload(contents, shop):
+    subtotal = contents.subtotal
+    other = None
+    if shop.show_other_currency:
+        other = {
+            "amount": shop.convert(subtotal, shop.other_currency),
+            "currency": shop.other_currency,
+        }
+    return CartSerializer(
+        {
+            "id": contents.cart.pk if contents.cart else None,
+            "lines": contents.items,
+            "item_count": contents.item_count,
+            "subtotal": money.round_amount(subtotal, shop.base_currency),
+            "currency": shop.base_currency,
+            "subtotal_other": other,
+        }
+    ).data
+
+
+class CartAddResponseSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    message = serializers.CharField()
+    cart_id = serializers.IntegerField()
+    cart = CartSerializer()
+
+
+class DeliveryMethodSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    description = serializers.CharField()
+    fee = serializers.DecimalField(max_digits=12, decimal_places=2)
+    currency = serializers.CharField()
+
+
+class CheckoutOptionsSerializer(serializers.Serializer):
+    delivery_methods = DeliveryMethodSerializer(many=True)
+    provinces = serializers.ListField(child=serializers.CharField())
+    currencies = serializers.ListField(child=serializers.CharField())
+
+
+class OrderSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    status = serializers.CharField()
+    currency = serializers.CharField()
+    subtotal = serializers.DecimalField(max_digits=14, decimal_places=2)
+    delivery_fee = serializers.DecimalField(max_digits=14, decimal_places=2)
+    total = serializers.DecimalField(max_digits=14, decimal_places=2)
+    khr_per_usd = serializers.DecimalField(max_digits=10, decimal_places=2)
+    expires_at = serializers.DateTimeField()
+    url = serializers.CharField()
+
+
+class CheckoutResponseSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    order = OrderSerializer()
+
+
+def order_payload(order, request):
+    data = OrderSerializer(
+        {
+            "number": order.number,
+            "status": order.status,
+            "currency": order.currency,
+            "subtotal": order.subtotal,
+            "delivery_fee": order.delivery_fee,
+            "total": order.total,
+            "khr_per_usd": order.khr_per_usd,
+            "expires_at": order.expires_at,
+            "url": request.build_absolute_uri(order.get_absolute_url()),
+        }
+    ).data
+    return data

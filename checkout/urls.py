@@ -1,0 +1,16 @@
+from django.urls import path
+
+from checkout import views
+
+app_name = "checkout"
+
+urlpatterns = [
+    path("cart/", views.cart_page, name="cart"),
+    path("cart/add/", views.cart_add, name="cart_add"),
+    path("cart/lines/<int:line_id>/", views.cart_line_update, name="cart_line_update"),
+    path("cart/lines/<int:line_id>/remove/", views.cart_line_remove, name="cart_line_remove"),
+    path("checkout/", views.checkout_details, name="details"),
+    path("checkout/review/", views.checkout_review, name="review"),
+    path("orders/<str:token>/", views.order_page, name="order"),
+    path("orders/<str:token>/cancel/", views.order_cancel, name="order_cancel"),
+]

@@ -1,0 +1,183 @@
+"""Cart, checkout and order pages. They work without JavaScript; the storefront's script
+uses the JSON API instead where it can."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from checkout import cart as carts
+from checkout.api import remember_order
+from checkout.delivery import DeliveryMethod
+from checkout.errors import ShopError
+from checkout.forms import CheckoutForm
+from checkout.orders import Order, cancel_by_shopper, place_order, price_in
+from website.models import ShopSettings
+
+CHECKOUT_SESSION_KEY = "checkout_details"
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@never_cache
+def cart_page(request):
+    contents = carts.cart_contents(carts.get_cart(request), with_images=True)
+    return render(request, "checkout/cart.html", {"contents": contents})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def cart_add(request):
+    """GET (from a product page without JavaScript) asks to confirm; POST adds."""
+    source = request.POST if request.method == "POST" else request.GET
+    product_id, variant_id = _int(source.get("product_id")), _int(source.get("variant_id"))
+    quantity = _int(source.get("quantity") or 1)
+    try:
+        if product_id is None:
+            raise ShopError("Choose a product first.")
+        product, variant = carts.resolve_item(product_id, variant_id)
+        if quantity is None:
+            raise ShopError("Quantity must be a whole number of at least 1.")
+        if request.method == "POST":
+            carts.add_item(carts.get_cart(request, create=True), product_id, variant_id, quantity)
+            messages.success(request, "Item added to cart.")
+            return redirect("checkout:cart")
+    except ShopError as error:
+        messages.error(request, error.message)
+        back = request.META.get("HTTP_REFERER") or reverse("checkout:cart")
+        return redirect(back if back.startswith("/") or request.get_host() in back else "/")
+    return render(
+        request,
+        "checkout/cart_add_confirm.html",
+        {"product": product, "variant": variant, "quantity": quantity},
+    )
+
+
+@require_POST
+def cart_line_update(request, line_id):
+    quantity = _int(request.POST.get("quantity"))
+    try:
+        cart = carts.get_cart(request)
+        if quantity == 0:
+            carts.remove_line(cart, line_id)
+        else:
+            carts.set_line_quantity(cart, line_id, quantity if quantity is not None else -1)
+            messages.success(request, "Cart updated.")
+    except ShopError as error:
+        messages.error(request, error.message)
+    return redirect("checkout:cart")
+
+
+@require_POST
+def cart_line_remove(request, line_id):
+    try:
+        carts.remove_line(carts.get_cart(request), line_id)
+        messages.success(request, "Item removed.")
+    except ShopError as error:
+        messages.error(request, error.message)
+    return redirect("checkout:cart")
+
+
+def _checkout_ready(request):
+    contents = carts.cart_contents(carts.get_cart(request), with_images=True)
+    if contents.is_empty:
+        messages.info(request, "Your cart is empty.")
+        return None, redirect("checkout:cart")
+    if contents.has_problems:
+        messages.error(request, "Some items in your cart are no longer available as ordered.")
+        return None, redirect("checkout:cart")
+    return contents, None
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def checkout_details(request):
+    contents, stop = _checkout_ready(request)
+    if stop:
+        return stop
+    if request.method == "POST":
+        form = CheckoutForm(request.POST)
+        if form.is_valid():
+            request.session[CHECKOUT_SESSION_KEY] = form.session_data()
+            return redirect("checkout:review")
+    else:
+        initial = request.session.get(CHECKOUT_SESSION_KEY) or {}
+        if not initial and request.user.is_authenticated:
+            initial = {"email": request.user.email, "name": request.user.get_full_name()}
+        first = DeliveryMethod.active().first()
+        initial.setdefault("delivery_method", first.code if first else None)
+        form = CheckoutForm(initial=initial)
+    return render(request, "checkout/checkout.html", {"form": form, "contents": contents})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def checkout_review(request):
+    contents, stop = _checkout_ready(request)
+    saved = request.session.get(CHECKOUT_SESSION_KEY)
+    if stop:
+        # A second click on "Place order" lands here after the first emptied the cart.
+        if request.method == "POST" and request.session.get("last_order_token"):
+            return redirect("checkout:order", token=request.session["last_order_token"])
+        return stop
+    form = CheckoutForm(saved) if saved else None
+    if form is None or not form.is_valid():
+        return redirect("checkout:details")
+    shop = ShopSettings.for_request(request)
+    details = form.details()
+    if request.method == "POST":
+        try:
+            order, _ = place_order(carts.get_cart(request), details, shop, user=request.user)
+        except ShopError as error:
+            messages.error(request, error.message)
+            return redirect("checkout:cart")
+        remember_order(request, order)
+        request.session["last_order_token"] = order.token
+        request.session.pop(CHECKOUT_SESSION_KEY, None)
+        return redirect(order)
+    currency = details.currency
+    lines = [
+        {"item": item, "unit": price_in(item.unit_price, currency, shop)} for item in contents.items
+    ]
+    for line in lines:
+        line["total"] = line["unit"] * line["item"].quantity
+    subtotal = sum(line["total"] for line in lines)
+    fee = price_in(details.delivery_method.fee, currency, shop)
+    return render(
+        request,
+        "checkout/review.html",
+        {
+            "details": details,
+            "lines": lines,
+            "currency": currency,
+            "subtotal": subtotal,
+            "fee": fee,
+            "total": subtotal + fee,
+            "shop": shop,
+            "payment_window_minutes": settings.SHOP_PAYMENT_WINDOW_MINUTES,
+        },
+    )
+
+
+@never_cache
+def order_page(request, token):
+    order = get_object_or_404(Order.objects.prefetch_related("lines"), token=token)
+    return render(request, "checkout/order.html", {"order": order})
+
+
+@require_POST
+def order_cancel(request, token):
+    order = get_object_or_404(Order, token=token)
+    try:
+        cancel_by_shopper(order, user=request.user)
+        messages.success(request, "Your order is cancelled. Nothing was charged.")
+    except ShopError as error:
+        messages.error(request, error.message)
+    return redirect(order)

@@ -1,0 +1,21 @@
+"""URLs of the JSON API (mounted at /api/)."""
+
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView
+
+from checkout import api as checkout_api
+from website.apiviews import api_not_found
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("cart/", checkout_api.CartView.as_view(), name="api_cart"),
+    path("cart/add/", checkout_api.CartAddView.as_view(), name="api_cart_add"),
+    path("cart/lines/<int:line_id>/", checkout_api.CartLineView.as_view(), name="api_cart_line"),
+    path(
+        "checkout/options/",
+        checkout_api.CheckoutOptionsView.as_view(),
+        name="api_checkout_options",
+    ),
+    path("checkout/", checkout_api.CheckoutView.as_view(), name="api_checkout"),
+    re_path(r"^.*$", api_not_found),
+]

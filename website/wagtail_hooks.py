@@ -1,0 +1,19 @@
+"""The admin's "Shop" menu, gathering what shop staff run day to day."""
+
+from wagtail import hooks
+from wagtail.admin.viewsets.base import ViewSetGroup
+
+from catalog.viewsets import StockViewSet
+from checkout.viewsets import DeliveryMethodViewSet
+
+
+class ShopMenu(ViewSetGroup):
+    menu_label = "Shop"
+    menu_icon = "cogs"
+    menu_order = 150
+    items = (StockViewSet("inventory"), DeliveryMethodViewSet("delivery_methods"))
+
+
+@hooks.register("register_admin_viewset")
+def register_shop_menu():
+    return ShopMenu()
