@@ -50,8 +50,3 @@ def json_ld(data):
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     # Safe: the JSON is escaped above so content cannot close the script element.
     return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308
-
-
-@register.filter
-def get_item(mapping, key):
-    return mapping.get(str(key), "") if hasattr(mapping, "get") else ""

@@ -1,0 +1,90 @@
+import json
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+
+from checkout.delivery import DeliveryMethod
+from checkout.orders import CheckoutDetails
+from tests.factories import home_page
+from website.models import ShopSettings
+
+
+@pytest.fixture
+def shop(db):
+    from wagtail.models import Site
+
+    home_page()
+    settings = ShopSettings.for_site(Site.objects.get(is_default_site=True))
+    settings.base_currency = "USD"
+    settings.khr_per_usd = Decimal("4100")
+    settings.khr_rounding_step = 100
+    settings.show_other_currency = True
+    settings.save()
+    return settings
+
+
+@pytest.fixture
+def delivery(db):
+    return DeliveryMethod.objects.create(code="phnom-penh", label="Phnom Penh", fee=Decimal("1.50"))
+
+
+@pytest.fixture
+def details(delivery):
+    return CheckoutDetails(
+        email="dara@example.com",
+        name="Sok Dara",
+        phone="+85512345678",
+        address="No. 1, Street 240",
+        province="Phnom Penh",
+        delivery_method=delivery,
+        currency="USD",
+    )
+
+
+CHECKOUT_BODY = {
+    "email": "dara@example.com",
+    "name": "Sok Dara",
+    "phone": "012 345 678",
+    "address": "No. 1, Street 240",
+    "province": "Phnom Penh",
+    "delivery_method": "phnom-penh",
+    "currency": "USD",
+    "note": "",
+}
+
+
+class ApiClient:
+    """A shopper's browser session speaking JSON, with CSRF checks on as in production."""
+
+    def __init__(self):
+        self.client = Client(enforce_csrf_checks=True)
+        self.client.get("/api/cart/")  # sets the CSRF cookie, as the storefront script does
+        self.token = self.client.cookies["csrftoken"].value
+
+    def get(self, path):
+        return self.client.get(path, HTTP_ACCEPT="application/json")
+
+    def send(self, method, path, body=None, raw=None, content_type="application/json", csrf=True):
+        headers = {"HTTP_X_CSRFTOKEN": self.token} if csrf else {}
+        data = raw if raw is not None else json.dumps(body if body is not None else {})
+        return getattr(self.client, method)(path, data=data, content_type=content_type, **headers)
+
+    def post(self, path, body=None, **kwargs):
+        return self.send("post", path, body, **kwargs)
+
+    def add(self, product, quantity=1, variant=None):
+        body = {"product_id": product.pk, "quantity": quantity}
+        if variant is not None:
+            body["variant_id"] = variant.pk
+        return self.post("/api/cart/add/", body)
+
+
+@pytest.fixture
+def api(shop):
+    return ApiClient()
+
+
+@pytest.fixture
+def other_api(shop):
+    return ApiClient()

@@ -1,0 +1,56 @@
+"""Cart endpoints cost the same number of queries however many lines the cart has."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import make_category, make_image, make_product
+
+pytestmark = pytest.mark.django_db
+
+
+def queries(callable_):
+    with CaptureQueriesContext(connection) as captured:
+        response = callable_()
+    assert response.status_code < 400, response.content[:300]
+    return len(captured)
+
+
+@pytest.fixture
+def many_products(shop):
+    images = [make_image(f"img {n}") for n in range(3)]
+    category = make_category()
+    products = [
+        make_product(category, images=[images[n % 3]], stock=50, publish=False) for n in range(12)
+    ]
+    products += [
+        make_product(category, variants=[("S", None, 9), ("M", "3.00", 9)], publish=False)
+        for _ in range(4)
+    ]
+    return products
+
+
+def fill(api, products, count):
+    for product in products[:count]:
+        variant = product.variants.first()
+        api.add(product, 1, variant=variant)
+
+
+def measure(api, products, count):
+    fill(api, products, count)
+    api.client.get("/cart/")  # make the renditions once
+    extra = products[count]
+    return {
+        "add": queries(lambda: api.add(extra, 1, variant=extra.variants.first())),
+        "cart_api": queries(lambda: api.get("/api/cart/")),
+        "cart_page": queries(lambda: api.client.get("/cart/")),
+    }
+
+
+def test_cart_costs_do_not_grow_with_lines(many_products):
+    from tests.checkout.conftest import ApiClient
+
+    small = measure(ApiClient(), many_products[:2] + many_products[-2:], 2)
+    large = measure(ApiClient(), many_products, 14)
+    assert small == large, (small, large)
+    print(f"queries: {large}")
