@@ -7,6 +7,7 @@ from wagtail.models import Revision
 
 from catalog.inventory import StockRecord, current_stock_records
 from catalog.models import CategoryPage, ProductPage, ProductVariant
+from checkout.delivery import DeliveryMethod
 from website.models import HomePage
 
 pytestmark = pytest.mark.django_db
@@ -19,6 +20,7 @@ def snapshot():
         "variants": ProductVariant.objects.count(),
         "images": get_image_model().objects.count(),
         "revisions": Revision.objects.count(),
+        "delivery": sorted(DeliveryMethod.objects.values_list("code", "fee")),
         "stock": sorted(StockRecord.objects.values_list("product_id", "variant_key", "quantity")),
     }
 
