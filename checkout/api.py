@@ -1,5 +1,7 @@
 """Cart and checkout over JSON. Thin: the rules live in ``cart.py`` and ``orders.py``."""
 
+import secrets
+
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import ensure_csrf_cookie
 from drf_spectacular.utils import extend_schema
@@ -9,7 +11,7 @@ from rest_framework.response import Response
 from checkout import cart as carts
 from checkout import serializers
 from checkout.delivery import PROVINCES, DeliveryMethod
-from checkout.errors import ShopError
+from checkout.errors import NotFound, ShopError
 from checkout.forms import CheckoutForm
 from checkout.orders import place_order
 from website import money
@@ -130,9 +132,53 @@ class CheckoutView(ShopAPIView):
             raise ShopError("Your cart is empty.", code="cart_empty", status=409)
         order, created = place_order(cart, form.details(), shop_for(request), user=request.user)
         remember_order(request, order)
+        payment = order.payments.filter(status="pending").first()
         return Response(
-            {"status": "success", "order": serializers.order_payload(order, request)},
+            {
+                "status": "success",
+                "order": serializers.order_payload(order, request),
+                "payment": serializers.payment_payload(payment, request) if payment else None,
+            },
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+def can_see_order(request, order):
+    """The order's owner: its account, this browser session, or whoever holds its link."""
+    user = request.user
+    if order.user_id and user.is_authenticated and user.pk == order.user_id:
+        return True
+    if order.token in request.session.get("order_tokens", []):
+        return True
+    token = request.query_params.get("token") if hasattr(request, "query_params") else None
+    return bool(token) and secrets.compare_digest(str(token), order.token)
+
+
+class PaymentStatusView(ShopAPIView):
+    """A payment's status. While it is pending and Bakong was last asked more than a few
+    seconds ago (across all servers), this asks Bakong once; Bakong errors leave it pending."""
+
+    @extend_schema(responses=serializers.PaymentStatusSerializer)
+    def get(self, request, md5):
+        from checkout.payments import Payment, check_payment
+
+        payment = Payment.objects.select_related("order").filter(md5=md5).first()
+        if payment is None or not can_see_order(request, payment.order):
+            raise NotFound("No such payment.", code="payment_not_found")
+        if payment.is_pending:
+            check_payment(payment)
+            payment = Payment.objects.select_related("order").get(pk=payment.pk)
+        return Response(
+            serializers.PaymentStatusSerializer(
+                {
+                    "status": payment.status,
+                    "order_number": payment.order.number,
+                    "order_status": payment.order.status,
+                    "expires_at": payment.expires_at,
+                    "amount": payment.amount,
+                    "currency": payment.currency,
+                }
+            ).data
         )
 
 

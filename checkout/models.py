@@ -3,5 +3,14 @@
 from checkout.cart import Cart, CartLine
 from checkout.delivery import DeliveryMethod
 from checkout.orders import Order, OrderLine, OrderStatusChange
+from checkout.payments import Payment
 
-__all__ = ["Cart", "CartLine", "DeliveryMethod", "Order", "OrderLine", "OrderStatusChange"]
+__all__ = [
+    "Cart",
+    "CartLine",
+    "DeliveryMethod",
+    "Order",
+    "OrderLine",
+    "OrderStatusChange",
+    "Payment",
+]

@@ -40,8 +40,10 @@ TRANSITIONS = {
     Status.PROCESSING: {Status.SHIPPED, Status.CANCELLED, Status.REFUNDED},
     Status.SHIPPED: {Status.DELIVERED, Status.REFUNDED},
     Status.DELIVERED: {Status.REFUNDED},
-    Status.EXPIRED: set(),
-    Status.CANCELLED: set(),
+    # A new payment code for an expired order, or money that arrived after it closed: both
+    # take the stock again first (and fail if it is gone).
+    Status.EXPIRED: {Status.AWAITING_PAYMENT, Status.PAID},
+    Status.CANCELLED: {Status.PAID},
     Status.REFUNDED: set(),
 }
 # Leaving these states gives the reserved stock back (the goods never left the shop).
@@ -198,6 +200,15 @@ def set_status(order, new_status, by=None, reason=""):
         release_stock(order.reserved_items())
         order.stock_released = True
         fields.append("stock_released")
+    elif order.stock_released and new_status in (Status.AWAITING_PAYMENT, Status.PAID):
+        try:
+            reserve_stock(order.reserved_items())
+        except OutOfStock as shortage:
+            raise Conflict(
+                "The items of this order are no longer in stock.", code="insufficient_stock"
+            ) from shortage
+        order.stock_released = False
+        fields.append("stock_released")
     order.save(update_fields=fields)
     OrderStatusChange.objects.create(
         order=order,
@@ -236,24 +247,31 @@ def cancel_by_shopper(order, user=None):
 
 
 def expire_unpaid_orders(now=None):
-    """Expire every order whose payment window has closed; each one exactly once.
+    """Expire orders whose payment window has closed and that have no payment still waiting
+    for Bakong's word; each one exactly once.
 
-    Safe to run in several processes at once: each order is re-checked under its row lock.
-    Returns the number of orders this call expired.
+    Orders with a pending KHQR are expired by the payment sweeper instead, and only after
+    Bakong has said "not found" (see ``checkout.payments``). Safe to run in several
+    processes at once: each order is re-checked under its row lock. Returns how many
+    orders this call expired.
     """
     now = now or timezone.now()
-    due = Order.objects.filter(status=Status.AWAITING_PAYMENT, expires_at__lte=now).values_list(
-        "pk", flat=True
+    due = (
+        Order.objects.filter(status=Status.AWAITING_PAYMENT, expires_at__lte=now)
+        .exclude(payments__status="pending")
+        .values_list("pk", flat=True)
     )
     expired = 0
     for order_id in list(due[:500]):
-        changed = change_status(
-            order_id,
-            Status.EXPIRED,
-            reason="Payment window closed",
-            only_from={Status.AWAITING_PAYMENT},
-        )
-        expired += changed is not None
+        with transaction.atomic():
+            order = Order.objects.select_for_update().get(pk=order_id)
+            if (
+                order.status != Status.AWAITING_PAYMENT
+                or order.payments.filter(status="pending").exists()
+            ):
+                continue
+            set_status(order, Status.EXPIRED, reason="Payment window closed")
+            expired += 1
     return expired
 
 
@@ -369,6 +387,9 @@ def place_order(cart, details, shop, user=None):
         OrderStatusChange.objects.create(
             order=order, to_status=Status.AWAITING_PAYMENT, reason="Order placed"
         )
+        from checkout.payments import create_payment
+
+        create_payment(order, now=now)
         cart.lines.all().delete()
         cart.last_order = order
         cart.save(update_fields=["last_order", "updated_at"])

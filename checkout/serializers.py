@@ -114,9 +114,45 @@ class OrderSerializer(serializers.Serializer):
     url = serializers.CharField()
 
 
+class PaymentSerializer(serializers.Serializer):
+    md5 = serializers.CharField()
+    qr = serializers.CharField(source="qr_string")
+    image_url = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    currency = serializers.CharField()
+    expires_at = serializers.DateTimeField()
+    status = serializers.CharField()
+
+
 class CheckoutResponseSerializer(serializers.Serializer):
     status = serializers.CharField()
     order = OrderSerializer()
+    payment = PaymentSerializer(allow_null=True)
+
+
+class PaymentStatusSerializer(serializers.Serializer):
+    status = serializers.CharField(help_text="pending, paid, expired, late or mismatch")
+    order_number = serializers.CharField()
+    order_status = serializers.CharField()
+    expires_at = serializers.DateTimeField()
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    currency = serializers.CharField()
+
+
+def payment_payload(payment, request):
+    from checkout.payments import ensure_qr_image
+
+    image_url = request.build_absolute_uri(ensure_qr_image(payment))
+    payment.image_url_absolute = image_url
+    return {
+        "md5": payment.md5,
+        "qr": payment.qr_string,
+        "image_url": image_url,
+        "amount": str(payment.amount),
+        "currency": payment.currency,
+        "expires_at": serializers.DateTimeField().to_representation(payment.expires_at),
+        "status": payment.status,
+    }
 
 
 def order_payload(order, request):

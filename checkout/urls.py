@@ -13,4 +13,5 @@ urlpatterns = [
     path("checkout/review/", views.checkout_review, name="review"),
     path("orders/<str:token>/", views.order_page, name="order"),
     path("orders/<str:token>/cancel/", views.order_cancel, name="order_cancel"),
+    path("orders/<str:token>/new-payment/", views.order_new_payment, name="order_new_payment"),
 ]

@@ -4,6 +4,7 @@ uses the JSON API instead where it can."""
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -14,6 +15,7 @@ from checkout.delivery import DeliveryMethod
 from checkout.errors import ShopError
 from checkout.forms import CheckoutForm
 from checkout.orders import Order, cancel_by_shopper, place_order, price_in
+from checkout.payments import ensure_deeplink, ensure_qr_image, new_payment_attempt
 from website.models import ShopSettings
 
 CHECKOUT_SESSION_KEY = "checkout_details"
@@ -168,8 +170,35 @@ def checkout_review(request):
 
 @never_cache
 def order_page(request, token):
+    """The order, and while it waits for money, its payment page: the KHQR, a countdown and
+    a script that polls the payment's status and swaps in the receipt when it is paid."""
     order = get_object_or_404(Order.objects.prefetch_related("lines"), token=token)
-    return render(request, "checkout/order.html", {"order": order})
+    remember_order(request, order)
+    payment = order.payments.first()
+    context = {"order": order, "payment": payment, "shop": ShopSettings.for_request(request)}
+    if payment is not None and payment.is_pending:
+        context["qr_image_url"] = ensure_qr_image(payment)
+        # Asked once per payment; the page shows the link on phones only.
+        context["deeplink"] = ensure_deeplink(
+            payment,
+            callback_url=request.build_absolute_uri(order.get_absolute_url()),
+            icon_url=request.build_absolute_uri(static("img/logo.svg")),
+        )
+    paid = order.payments.filter(status="paid").first()
+    context["paid_payment"] = paid
+    return render(request, "checkout/order.html", context)
+
+
+@require_POST
+def order_new_payment(request, token):
+    """A new KHQR after the previous one expired (if the stock can still be reserved)."""
+    order = get_object_or_404(Order, token=token)
+    try:
+        new_payment_attempt(order.pk)
+        messages.success(request, "Here is a new payment code.")
+    except ShopError as error:
+        messages.error(request, error.message)
+    return redirect(order)
 
 
 @require_POST

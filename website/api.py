@@ -17,5 +17,10 @@ urlpatterns = [
         name="api_checkout_options",
     ),
     path("checkout/", checkout_api.CheckoutView.as_view(), name="api_checkout"),
+    path(
+        "payments/<str:md5>/",
+        checkout_api.PaymentStatusView.as_view(),
+        name="api_payment_status",
+    ),
     re_path(r"^.*$", api_not_found),
 ]

@@ -86,6 +86,67 @@
         });
     }
 
+    function initPayment(panel) {
+        var statusUrl = panel.getAttribute("data-status-url");
+        var orderUrl = panel.getAttribute("data-order-url");
+        var expiresAt = Date.parse(panel.getAttribute("data-expires-at"));
+        var countdown = panel.querySelector("[data-countdown]");
+        var statusLine = panel.querySelector("[data-pay-status]");
+        var done = false;
+
+        function tick() {
+            if (done || !countdown) return;
+            var left = Math.max(0, Math.round((expiresAt - Date.now()) / 1000));
+            if (left > 0) {
+                var minutes = Math.floor(left / 60), seconds = left % 60;
+                countdown.textContent = "Expires in " + minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
+            } else {
+                countdown.textContent = "This code has expired. We are checking with the bank one last time…";
+                countdown.classList.add("is-expired");
+            }
+        }
+
+        function showOrderPage() {
+            // Swap in the receipt (or the expired notice) without reloading the page.
+            return fetch(orderUrl, { credentials: "same-origin" })
+                .then(function (response) { return response.text(); })
+                .then(function (text) {
+                    var next = new DOMParser().parseFromString(text, "text/html").querySelector("main");
+                    var main = document.querySelector("main");
+                    if (next && main) {
+                        main.innerHTML = next.innerHTML;
+                        window.scrollTo(0, 0);
+                        var heading = main.querySelector("h1");
+                        if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
+                    }
+                });
+        }
+
+        function poll() {
+            if (done) return;
+            fetch(statusUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+                .then(function (response) { return response.ok ? response.json() : null; })
+                .then(function (data) {
+                    if (!data) return;
+                    if (data.status === "paid") {
+                        done = true;
+                        if (statusLine) statusLine.textContent = "Payment received!";
+                        return showOrderPage();
+                    }
+                    if (data.order_status !== "awaiting_payment" || data.status !== "pending") {
+                        done = true;
+                        return showOrderPage();
+                    }
+                })
+                .catch(function () { /* try again at the next tick */ })
+                .then(function () { if (!done) setTimeout(poll, 3000); });
+        }
+
+        tick();
+        setInterval(tick, 1000);
+        setTimeout(poll, 1500);
+    }
+
     function initGallery(root) {
         var main = root.querySelector("[data-gallery-main]");
         if (!main) return;
@@ -106,6 +167,7 @@
     document.addEventListener("DOMContentLoaded", function () {
         document.querySelectorAll("[data-gallery]").forEach(initGallery);
         document.querySelectorAll("[data-add-to-cart]").forEach(initAddToCart);
+        document.querySelectorAll("[data-payment]").forEach(initPayment);
         document.querySelectorAll("form[data-once]").forEach(function (form) {
             form.addEventListener("submit", function () {
                 var button = form.querySelector("button[type=submit]");

@@ -207,6 +207,22 @@ SPECTACULAR_SETTINGS = {
 SHOP_PRODUCTS_PER_PAGE = 24
 # Minutes an order keeps its stock reserved while it waits to be paid.
 SHOP_PAYMENT_WINDOW_MINUTES = env.int("PAYMENT_WINDOW_MINUTES", default=15)
+# Bakong KHQR payments. The shop's own account receives the money; the API is asked whether
+# each QR was paid. BAKONG_API_BASE_URL points at the local sandbox in development and tests.
+BAKONG_API_BASE_URL = env("BAKONG_API_BASE_URL", default="https://api-bakong.nbc.gov.kh")
+BAKONG_API_TOKEN = env("BAKONG_API_TOKEN", default="")
+BAKONG_ACCOUNT_ID = env("BAKONG_ACCOUNT_ID", default="angkormarket@aclb")
+BAKONG_MERCHANT_NAME = env("BAKONG_MERCHANT_NAME", default="Angkor Market")
+BAKONG_MERCHANT_CITY = env("BAKONG_MERCHANT_CITY", default="Phnom Penh")
+BAKONG_CONNECT_TIMEOUT = env.float("BAKONG_CONNECT_TIMEOUT", default=3.0)
+BAKONG_READ_TIMEOUT = env.float("BAKONG_READ_TIMEOUT", default=5.0)
+# A payment is only called expired after Bakong says "not found" this long past its expiry.
+BAKONG_EXPIRY_GRACE_SECONDS = env.int("BAKONG_EXPIRY_GRACE_SECONDS", default=120)
+# The status endpoint asks Bakong about a payment at most this often (shared by all workers).
+BAKONG_CHECK_INTERVAL_SECONDS = env.float("BAKONG_CHECK_INTERVAL_SECONDS", default=3.0)
+# Where the payment page's "Open in Bakong" link sends the shopper back to.
+BAKONG_APP_NAME = env("BAKONG_APP_NAME", default="Angkor Market")
+
 # Seconds between runs of the periodic jobs (expiring unpaid orders...).
 SHOP_SCHEDULER_INTERVAL = env.int("SCHEDULER_INTERVAL_SECONDS", default=30)
 SHOP_DEFAULT_KHR_PER_USD = Decimal("4100")

@@ -1,7 +1,7 @@
 """Development: debug on, e-mail to the console."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import env  # noqa: F401
 
 DEBUG = env.bool("DEBUG", default=True)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["*"])
@@ -11,3 +11,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# The local Bakong stand-in (`python manage.py bakong_sandbox`, started by bin/dev).
+BAKONG_API_BASE_URL = env("BAKONG_API_BASE_URL", default="http://127.0.0.1:8001")
+BAKONG_API_TOKEN = env("BAKONG_API_TOKEN", default="sandbox-token")

@@ -1,0 +1,363 @@
+"""KHQR payments: one record per payment attempt, and every way a payment changes state.
+
+A payment moves ``pending → paid`` exactly once, under the order's and the payment's row
+locks, whoever notices first (the shopper's page polling, the sweeper, staff). Bakong is
+always asked *before* any lock is taken, never inside a transaction. Errors from Bakong
+change nothing; only a successful "not found" after the expiry (plus a grace period)
+expires a payment. Money that arrives late, for the wrong amount or for a closed order is
+recorded for the owner, never dropped.
+"""
+
+import io
+import logging
+from datetime import UTC, datetime, timedelta
+
+import qrcode
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import models, transaction
+from django.utils import timezone
+
+from checkout.errors import Conflict
+from checkout.khqr.builder import build_khqr
+from checkout.khqr.client import (
+    BakongClient,
+    BakongError,
+    Failed,
+    NotFound,
+    Paid,
+    StaticQR,
+)
+from checkout.orders import Order, Status, set_status
+from website import money
+
+logger = logging.getLogger(__name__)
+
+LATE_CHECK_WINDOW = timedelta(hours=24)
+
+
+class PaymentStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for payment"
+    PAID = "paid", "Paid"
+    EXPIRED = "expired", "Expired unpaid"
+    LATE = "late", "Late payment: needs attention"
+    MISMATCH = "mismatch", "Wrong amount or currency: needs attention"
+
+
+NEEDS_ATTENTION = (PaymentStatus.LATE, PaymentStatus.MISMATCH)
+
+
+class Payment(models.Model):
+    """One KHQR payment attempt for an order: the exact QR string and what Bakong said."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments")
+    md5 = models.CharField(max_length=32, unique=True)
+    qr_string = models.TextField()
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    currency = models.CharField(max_length=3, choices=money.CURRENCY_CHOICES)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+    status = models.CharField(
+        max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.PENDING, db_index=True
+    )
+    last_checked_at = models.DateTimeField(null=True, blank=True)
+    last_result = models.CharField(max_length=255, blank=True)
+    deeplink = models.URLField(max_length=500, blank=True)
+    deeplink_requested = models.BooleanField(default=False)
+
+    # The Bakong transaction, once money arrived.
+    bakong_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    payer_account = models.CharField(max_length=64, blank=True)
+    receiving_account = models.CharField(max_length=64, blank=True)
+    paid_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    paid_currency = models.CharField(max_length=3, blank=True)
+    transaction_created_at = models.DateTimeField(null=True, blank=True)
+    transaction_acknowledged_at = models.DateTimeField(null=True, blank=True)
+    external_ref = models.CharField(max_length=64, blank=True)
+    raw_reply = models.JSONField(null=True, blank=True)
+    attention_reason = models.CharField(max_length=255, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"KHQR {self.md5[:8]} for order {self.order_id}"
+
+    @property
+    def is_pending(self):
+        return self.status == PaymentStatus.PENDING
+
+    @property
+    def needs_attention(self):
+        return self.status in NEEDS_ATTENTION and self.resolved_at is None
+
+    @property
+    def image_name(self):
+        return f"qrcodes/{self.md5}.png"
+
+    @property
+    def image_url(self):
+        return default_storage.url(self.image_name)
+
+
+# --- creating payments ----------------------------------------------------------------------
+
+
+def create_payment(order, now=None):
+    """A new KHQR for the order's total; the order's payment window follows the QR's expiry.
+
+    Runs inside the caller's transaction; builds the code locally (no network).
+    """
+    now = now or timezone.now()
+    minutes = settings.SHOP_PAYMENT_WINDOW_MINUTES
+    code = build_khqr(
+        amount=order.total,
+        currency=order.currency,
+        bill_number=order.number,
+        account_id=settings.BAKONG_ACCOUNT_ID,
+        merchant_name=settings.BAKONG_MERCHANT_NAME,
+        merchant_city=settings.BAKONG_MERCHANT_CITY,
+        expires_in_minutes=minutes,
+        now_ms=int(now.timestamp() * 1000),
+    )
+    expires_at = datetime.fromtimestamp(code.expires_ms / 1000, tz=UTC)
+    payment = Payment.objects.create(
+        order=order,
+        md5=code.md5,
+        qr_string=code.payload,
+        amount=order.total,
+        currency=order.currency,
+        created_at=now,
+        expires_at=expires_at,
+    )
+    if order.expires_at != expires_at:
+        order.expires_at = expires_at
+        order.save(update_fields=["expires_at"])
+    return payment
+
+
+def ensure_qr_image(payment):
+    """Save ``media/qrcodes/<md5>.png`` (encoding exactly the stored string) if missing."""
+    if not default_storage.exists(payment.image_name):
+        image = qrcode.QRCode(
+            error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=10, border=4
+        )
+        image.add_data(payment.qr_string)
+        image.make(fit=True)
+        buffer = io.BytesIO()
+        image.make_image(fill_color="black", back_color="white").save(buffer, format="PNG")
+        default_storage.save(payment.image_name, ContentFile(buffer.getvalue()))
+    return payment.image_url
+
+
+def ensure_deeplink(payment, callback_url, icon_url, client=None):
+    """Ask Bakong once for an "open in wallet" link; a failure just means no link."""
+    if payment.deeplink_requested:
+        return payment.deeplink
+    Payment.objects.filter(pk=payment.pk).update(deeplink_requested=True)
+    payment.deeplink_requested = True
+    try:
+        link = (client or BakongClient(timeout=(1.0, 2.0))).deeplink(
+            payment.qr_string, settings.BAKONG_APP_NAME, icon_url, callback_url
+        )
+    except BakongError as error:
+        logger.warning("No Bakong deep link for payment %s: %s", payment.pk, error)
+        return ""
+    if link:
+        Payment.objects.filter(pk=payment.pk).update(deeplink=link[:500])
+        payment.deeplink = link[:500]
+    return payment.deeplink
+
+
+def new_payment_attempt(order_id, now=None):
+    """A fresh QR after the last one expired, if the order's stock can still be reserved."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order_id)
+        if order.payments.filter(status=PaymentStatus.PENDING, expires_at__gt=now).exists():
+            return order.payments.filter(status=PaymentStatus.PENDING).first()
+        if order.status == Status.EXPIRED:
+            # Re-reserves the stock; raises Conflict when it is gone.
+            set_status(order, Status.AWAITING_PAYMENT, reason="New payment code requested")
+        elif order.status != Status.AWAITING_PAYMENT:
+            raise Conflict("This order is not waiting for a payment.", code="not_awaiting_payment")
+        order.expires_at = now + timedelta(minutes=settings.SHOP_PAYMENT_WINDOW_MINUTES)
+        return create_payment(order, now=now)
+
+
+# --- what Bakong says -----------------------------------------------------------------------
+
+
+def _datetime_from_ms(value):
+    return datetime.fromtimestamp(value / 1000, tz=UTC) if value else None
+
+
+def _store_transaction(payment, tx, status, reason=""):
+    payment.status = status
+    payment.bakong_hash = tx.hash
+    payment.payer_account = tx.from_account[:64]
+    payment.receiving_account = tx.to_account[:64]
+    payment.paid_amount = tx.amount
+    payment.paid_currency = tx.currency[:3]
+    payment.transaction_created_at = _datetime_from_ms(tx.created_ms)
+    payment.transaction_acknowledged_at = _datetime_from_ms(tx.acknowledged_ms)
+    payment.external_ref = tx.external_ref[:64]
+    payment.raw_reply = _jsonable(tx.raw)
+    payment.attention_reason = reason[:255]
+    payment.save()
+
+
+def _jsonable(data):
+    import json
+
+    return json.loads(json.dumps(data, default=str))
+
+
+def apply_outcome(payment_id, outcome, now=None, by=None):
+    """Apply what Bakong said about a payment, under row locks (order first, then payment).
+
+    Returns a short word for what happened: ``paid``, ``already_paid``, ``late``,
+    ``mismatch``, ``ignored``, ``expired`` or ``unchanged``.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        order_id = Payment.objects.filter(pk=payment_id).values_list("order_id", flat=True).get()
+        order = Order.objects.select_for_update().get(pk=order_id)
+        payment = Payment.objects.select_for_update().get(pk=payment_id)
+        payment.last_checked_at = now
+        payment.last_result = type(outcome).__name__
+        payment.save(update_fields=["last_checked_at", "last_result"])
+
+        if isinstance(outcome, Paid):
+            return _record_paid(order, payment, outcome.transaction, by=by)
+        if isinstance(outcome, NotFound) and payment.status == PaymentStatus.PENDING:
+            grace = timedelta(seconds=settings.BAKONG_EXPIRY_GRACE_SECONDS)
+            if now >= payment.expires_at + grace:
+                payment.status = PaymentStatus.EXPIRED
+                payment.save(update_fields=["status"])
+                still_pending = order.payments.filter(status=PaymentStatus.PENDING).exists()
+                if order.status == Status.AWAITING_PAYMENT and not still_pending:
+                    set_status(
+                        order, Status.EXPIRED, reason="KHQR expired unpaid (Bakong: not found)"
+                    )
+                return "expired"
+        if isinstance(outcome, Failed | StaticQR):
+            logger.warning("Bakong says payment %s %s", payment.pk, type(outcome).__name__)
+        return "unchanged"
+
+
+def _record_paid(order, payment, tx, by=None):
+    if payment.bakong_hash == tx.hash:
+        return "already_paid"  # a repeat notice of the same money: already processed
+    if payment.bakong_hash:
+        logger.error("Payment %s already holds transaction %s", payment.pk, payment.bakong_hash)
+        return "ignored"
+    if tx.to_account != settings.BAKONG_ACCOUNT_ID:
+        logger.error("Transaction %s went to %s, not the shop's account", tx.hash, tx.to_account)
+        return "ignored"  # not the shop's money: nothing to credit or refund
+    if Payment.objects.filter(bakong_hash=tx.hash).exclude(pk=payment.pk).exists():
+        logger.error("Transaction %s is already credited to another payment", tx.hash)
+        return "ignored"
+    if tx.currency != payment.currency or tx.amount != payment.amount:
+        _store_transaction(
+            payment,
+            tx,
+            PaymentStatus.MISMATCH,
+            reason=f"Received {money.format_money(tx.amount, tx.currency) if tx.currency in (money.USD, money.KHR) else tx.amount} "
+            f"instead of {money.format_money(payment.amount, payment.currency)}.",
+        )
+        return "mismatch"
+    paid_in_time = tx.created_ms is None or tx.created_ms <= payment.expires_at.timestamp() * 1000
+    if (
+        not paid_in_time
+        or order.status != Status.AWAITING_PAYMENT
+        or payment.status != PaymentStatus.PENDING
+    ):
+        when = (
+            "after the code expired"
+            if not paid_in_time
+            else f"while the order was {order.get_status_display().lower()}"
+        )
+        _store_transaction(payment, tx, PaymentStatus.LATE, reason=f"Paid {when}.")
+        return "late"
+    _store_transaction(payment, tx, PaymentStatus.PAID)
+    set_status(order, Status.PAID, by=by, reason=f"KHQR paid (Bakong {tx.hash[:12]})")
+    return "paid"
+
+
+def reinstate_late_payment(payment_id, by=None):
+    """Money arrived for an order that had closed: reopen it as paid if its stock can still be
+    reserved. Raises ``Conflict`` (the order then needs a refund) when it cannot."""
+    with transaction.atomic():
+        order_id = Payment.objects.filter(pk=payment_id).values_list("order_id", flat=True).get()
+        order = Order.objects.select_for_update().get(pk=order_id)
+        payment = Payment.objects.select_for_update().get(pk=payment_id)
+        if payment.status != PaymentStatus.LATE or payment.resolved_at:
+            raise Conflict("Only an unresolved late payment can be reinstated.", code="not_late")
+        set_status(order, Status.PAID, by=by, reason="Late KHQR payment accepted")
+        payment.status = PaymentStatus.PAID
+        payment.resolved_at = timezone.now()
+        payment.resolution = "Order reinstated"
+        payment.save(update_fields=["status", "resolved_at", "resolution"])
+        return order
+
+
+# --- asking Bakong --------------------------------------------------------------------------
+
+
+def claim_check(payment, now=None):
+    """Claim the right to ask Bakong about this payment now. One claim per interval across
+    every worker and server (a conditional update on the row)."""
+    now = now or timezone.now()
+    interval = timedelta(seconds=settings.BAKONG_CHECK_INTERVAL_SECONDS)
+    claimed = (
+        Payment.objects.filter(pk=payment.pk, status=PaymentStatus.PENDING)
+        .filter(
+            models.Q(last_checked_at__isnull=True) | models.Q(last_checked_at__lte=now - interval)
+        )
+        .update(last_checked_at=now)
+    )
+    return claimed == 1
+
+
+def check_payment(payment, client=None, now=None):
+    """The status endpoint's check: ask Bakong (at most once per interval) and apply the answer.
+
+    Bakong errors are logged and change nothing: the payment stays as it was.
+    """
+    if not claim_check(payment, now=now):
+        return "throttled"
+    try:
+        outcome = (client or BakongClient()).check_md5(payment.md5)
+    except BakongError as error:
+        logger.warning("Could not check payment %s with Bakong: %s", payment.pk, error)
+        return "unavailable"
+    return apply_outcome(payment.pk, outcome, now=now)
+
+
+def payments_to_sweep(now=None):
+    now = now or timezone.now()
+    return Payment.objects.filter(
+        models.Q(status=PaymentStatus.PENDING)
+        | models.Q(status=PaymentStatus.EXPIRED, expires_at__gte=now - LATE_CHECK_WINDOW)
+    ).order_by("pk")
+
+
+def sweep_payments(client=None, now=None):
+    """Batch-check every pending payment (and those expired within a day, to catch late
+    money) and apply the answers. Raises ``BakongError`` when Bakong cannot be asked, so
+    the task is retried later; nothing is changed in that case."""
+    now = now or timezone.now()
+    payments = list(payments_to_sweep(now).values_list("pk", "md5"))
+    if not payments:
+        return {}
+    outcomes = (client or BakongClient()).check_md5_list([md5 for _, md5 in payments])
+    results = {}
+    for payment_id, md5 in payments:
+        if md5 in outcomes:
+            result = apply_outcome(payment_id, outcomes[md5], now=now)
+            results[result] = results.get(result, 0) + 1
+    return results
