@@ -359,6 +359,7 @@ def place_order(cart, details, shop, user=None):
         subtotal = sum((line.line_total for line in lines), Decimal("0"))
         fee = price_in(details.delivery_method.fee, currency, shop)
         now = timezone.now()
+        now = now.replace(microsecond=now.microsecond // 1000 * 1000)  # KHQR times are in ms
         order = Order(
             token=new_order_token(),
             user=user if user is not None and user.is_authenticated else None,

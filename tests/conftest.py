@@ -30,3 +30,23 @@ def _database_is_what_ci_asked_for(django_db_setup, django_db_blocker):
 def mysql_only():
     if connection.vendor != "mysql":
         pytest.skip("needs MySQL or MariaDB (CI runs it there)")
+
+
+@pytest.fixture
+def bakong(settings):
+    """The Bakong stand-in on a free port, with the shop configured to use it."""
+    import threading
+
+    from checkout.khqr.sandbox import make_server
+
+    server = make_server("127.0.0.1", 0, token="test-token")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    host, port = server.server_address
+    settings.BAKONG_API_BASE_URL = f"http://{host}:{port}"
+    settings.BAKONG_API_TOKEN = "test-token"
+    settings.BAKONG_READ_TIMEOUT = 2.0
+    server.url = f"http://{host}:{port}"
+    yield server
+    server.shutdown()
+    server.server_close()

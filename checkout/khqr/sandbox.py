@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from checkout.khqr.builder import KHQRError, qr_md5, read_khqr
 
-MODES = ("normal", "slow", "429", "500", "401", "garbage")
+MODES = ("normal", "slow", "429", "500", "401", "garbage", "nulldata")
 
 
 def envelope(data=None, code=0, message="Success", error=None):
@@ -36,6 +36,7 @@ class SandboxState:
         self.transactions = {}  # md5 -> transaction data
         self.calls = []  # (endpoint, time) for tests to inspect
         self.accounts = set()
+        self.failed = set()  # md5s whose transfer failed
 
     def remember(self, qr):
         md5 = qr_md5(qr)
@@ -167,6 +168,12 @@ class SandboxHandler(BaseHTTPRequestHandler):
             return self._send(400, envelope(code=1, message="Missing md5", error=5))
         with self.state.lock:
             transaction = self.state.transactions.get(body["md5"])
+            failed = body["md5"] in self.state.failed
+            mode = self.state.mode
+        if mode == "nulldata":
+            return self._send(200, envelope(None, 0, "Getting transaction successfully."))
+        if failed:
+            return self._send(200, envelope(None, 1, "Transaction failed.", 3))
         if transaction is None:
             return self._send(200, envelope(None, 1, "Transaction could not be found.", 1))
         return self._send(200, envelope(transaction, 0, "Getting transaction successfully."))
@@ -178,7 +185,11 @@ class SandboxHandler(BaseHTTPRequestHandler):
         with self.state.lock:
             for md5 in body:
                 transaction = self.state.transactions.get(md5)
-                if transaction:
+                if md5 in self.state.failed:
+                    items.append(
+                        {"md5": md5, "status": "FAILED", "message": "Failed", "data": None}
+                    )
+                elif transaction:
                     items.append(
                         {"md5": md5, "status": "SUCCESS", "message": None, "data": transaction}
                     )
@@ -220,12 +231,20 @@ class SandboxHandler(BaseHTTPRequestHandler):
                 self.state.mode = mode
                 self.state.delay = float(body.get("delay", self.state.delay))
             return self._send(200, {"mode": mode, "delay": self.state.delay})
+        if path == "/sandbox/fail/":
+            md5 = body.get("md5") if isinstance(body, dict) else None
+            if not isinstance(md5, str):
+                return self._send(400, {"error": "Give the md5 of the QR whose transfer failed."})
+            with self.state.lock:
+                self.state.failed.add(md5)
+            return self._send(200, {"failed": md5})
         if path == "/sandbox/reset/":
             with self.state.lock:
                 self.state.mode = "normal"
                 self.state.qrs.clear()
                 self.state.transactions.clear()
                 self.state.calls.clear()
+                self.state.failed.clear()
             return self._send(200, {"reset": True})
         if path in ("/sandbox/pay/", "/sandbox/pay-form/"):
             form = path == "/sandbox/pay-form/"
