@@ -285,3 +285,23 @@ def test_status_endpoint_and_sweeper_confirming_at_once_make_one_transition(
     assert OrderStatusChange.objects.filter(to_status="paid").count() == 1
     flattened = [r if isinstance(r, str) else next(iter(r), "") for r in results]
     assert flattened.count("paid") == 1, results
+
+
+def test_the_sweeper_backs_off_while_bakong_is_down_and_resumes(api, product, bakong):
+    from django.core.cache import cache
+
+    from checkout.tasks import BACKOFF_KEY, sweep_payments_task
+
+    cache.delete(BACKOFF_KEY)
+    checkout(api, product)
+    control(bakong, "/sandbox/mode/", {"mode": "500"})
+    first = sweep_payments_task.call()
+    assert first["retry_in"] == 10
+    assert sweep_payments_task.call() == {"skipped": "backing off"}
+    calls = [name for name, _ in bakong.state.calls]
+    assert calls.count("check_transaction_by_md5_list") == 1
+
+    control(bakong, "/sandbox/mode/", {"mode": "normal"})
+    cache.delete(BACKOFF_KEY)  # the wait has passed
+    assert sweep_payments_task.call() == {"unchanged": 1}
+    assert cache.get(BACKOFF_KEY) is None
