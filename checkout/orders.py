@@ -217,7 +217,18 @@ def set_status(order, new_status, by=None, reason=""):
         changed_by=by if by is not None and by.is_authenticated else None,
         reason=reason[:255],
     )
+    _notify_status_change(order, new_status)
     return order
+
+
+def _notify_status_change(order, new_status):
+    """Queue the messages this change causes, in the caller's transaction (the outbox)."""
+    from checkout import notifications
+
+    if new_status == Status.PAID:
+        notifications.order_paid(order, payment=order.payments.filter(status="paid").first())
+    else:
+        notifications.order_status_changed(order, new_status)
 
 
 def change_status(order_id, new_status, by=None, reason="", only_from=None):
@@ -388,13 +399,28 @@ def place_order(cart, details, shop, user=None):
         OrderStatusChange.objects.create(
             order=order, to_status=Status.AWAITING_PAYMENT, reason="Order placed"
         )
+        from checkout import notifications
         from checkout.payments import create_payment
 
         create_payment(order, now=now)
+        notifications.order_placed(order)
+        _warn_low_stock(wanted, order)
         cart.lines.all().delete()
         cart.last_order = order
         cart.save(update_fields=["last_order", "updated_at"])
     return order, True
+
+
+def _warn_low_stock(sold, order):
+    """Tell the owner about items this sale brought down to their low-stock threshold."""
+    from catalog.inventory import StockRecord
+    from checkout import notifications
+
+    product_ids = {product_id for product_id, _ in sold}
+    for record in StockRecord.objects.filter(product_id__in=product_ids).select_related("product"):
+        quantity = sold.get((record.product_id, record.variant_key), 0)
+        if quantity and record.quantity <= record.low_stock_threshold < record.quantity + quantity:
+            notifications.low_stock(record, order=order)
 
 
 def _save_with_unique_number(order, attempts=5):

@@ -19,6 +19,7 @@ from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.utils import timezone
 
+from checkout import notifications
 from checkout.errors import Conflict
 from checkout.khqr.builder import build_khqr
 from checkout.khqr.client import (
@@ -269,6 +270,7 @@ def _record_paid(order, payment, tx, by=None):
             reason=f"Received {money.format_money(tx.amount, tx.currency) if tx.currency in (money.USD, money.KHR) else tx.amount} "
             f"instead of {money.format_money(payment.amount, payment.currency)}.",
         )
+        notifications.late_payment(payment)
         return "mismatch"
     paid_in_time = tx.created_ms is None or tx.created_ms <= payment.expires_at.timestamp() * 1000
     if (
@@ -282,6 +284,7 @@ def _record_paid(order, payment, tx, by=None):
             else f"while the order was {order.get_status_display().lower()}"
         )
         _store_transaction(payment, tx, PaymentStatus.LATE, reason=f"Paid {when}.")
+        notifications.late_payment(payment)
         return "late"
     _store_transaction(payment, tx, PaymentStatus.PAID)
     set_status(order, Status.PAID, by=by, reason=f"KHQR paid (Bakong {tx.hash[:12]})")

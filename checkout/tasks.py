@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django_tasks import task
 
 from checkout.khqr.client import BakongError
+from checkout.notifications import deliver_notifications
 from checkout.orders import expire_unpaid_orders
 from checkout.payments import sweep_payments
 
@@ -44,5 +45,11 @@ def sweep_payments_task():
     return results
 
 
+@task()
+def deliver_notifications_task():
+    """Send the e-mails and Telegram messages waiting in the outbox."""
+    return deliver_notifications()
+
+
 # Enqueued by the worker's scheduler every SHOP_SCHEDULER_INTERVAL seconds.
-PERIODIC_TASKS = [sweep_payments_task, expire_unpaid_orders_task]
+PERIODIC_TASKS = [sweep_payments_task, expire_unpaid_orders_task, deliver_notifications_task]

@@ -223,6 +223,25 @@ BAKONG_CHECK_INTERVAL_SECONDS = env.float("BAKONG_CHECK_INTERVAL_SECONDS", defau
 # Where the payment page's "Open in Bakong" link sends the shopper back to.
 BAKONG_APP_NAME = env("BAKONG_APP_NAME", default="Angkor Market")
 
+# E-mail: Gmail's SMTP by default (an app password in EMAIL_HOST_PASSWORD).
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", default="smtp.gmail.com")
+EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default=EMAIL_HOST_USER or "shop@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where paid orders and payments needing attention are reported (default: the shop's e-mail).
+SHOP_OWNER_EMAIL = env("OWNER_EMAIL", default="")
+SHOP_MAIL_DOMAIN = env("MAIL_DOMAIN", default="angkormarket.local")
+
+# Telegram (optional): the owner's chat hears about paid orders, late payments, low stock.
+TELEGRAM_BOT_TOKEN = env("TELEGRAM_BOT_TOKEN", default="")
+TELEGRAM_CHAT_ID = env("TELEGRAM_CHAT_ID", default="")
+TELEGRAM_API_BASE_URL = env("TELEGRAM_API_BASE_URL", default="https://api.telegram.org")
+
 # Seconds between runs of the periodic jobs (expiring unpaid orders...).
 SHOP_SCHEDULER_INTERVAL = env.int("SCHEDULER_INTERVAL_SECONDS", default=30)
 SHOP_DEFAULT_KHR_PER_USD = Decimal("4100")
