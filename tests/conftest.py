@@ -50,3 +50,71 @@ def bakong(settings):
     yield server
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def telegram(settings):
+    """The Telegram Bot API stand-in, with the shop's Telegram settings pointing at it."""
+    import threading
+
+    from checkout.telegram_sandbox import make_server
+
+    server = make_server("127.0.0.1", 0, token="123:test")
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    host, port = server.server_address
+    settings.TELEGRAM_API_BASE_URL = f"http://{host}:{port}"
+    settings.TELEGRAM_BOT_TOKEN = "123:test"
+    settings.TELEGRAM_CHAT_ID = "-1001"
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+class SMTPServer:
+    """A real SMTP server on loopback (aiosmtpd) that keeps what it receives."""
+
+    def __init__(self):
+        import socket
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.messages = []
+        self.controller = None
+
+    def start(self):
+        from email import message_from_bytes, policy
+
+        from aiosmtpd.controller import Controller
+
+        server = self
+
+        class Handler:
+            async def handle_DATA(self, smtp, session, envelope):
+                server.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+                return "250 Message accepted for delivery"
+
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
+@pytest.fixture
+def smtp(settings):
+    server = SMTPServer()
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 3
+    settings.DEFAULT_FROM_EMAIL = "Angkor Market <shop@angkormarket.test>"
+    settings.SHOP_OWNER_EMAIL = "owner@angkormarket.test"
+    yield server
+    server.stop()
