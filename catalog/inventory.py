@@ -7,6 +7,7 @@ is a plain integer rather than a foreign key so that a variant removed in one re
 restored by publishing an older one finds its stock again.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
@@ -55,6 +56,25 @@ class StockRecord(models.Model):
     @property
     def is_sold_out(self):
         return self.quantity <= 0
+
+
+class StockAdjustment(models.Model):
+    """A change staff made to a stock level by hand: who, when, from what, to what, and why."""
+
+    record = models.ForeignKey(StockRecord, on_delete=models.CASCADE, related_name="adjustments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    quantity_before = models.PositiveIntegerField()
+    quantity_after = models.PositiveIntegerField()
+    reason = models.CharField(max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.quantity_before} → {self.quantity_after}: {self.reason}"
 
 
 def current_stock_records():

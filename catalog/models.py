@@ -17,7 +17,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from catalog.inventory import StockRecord  # noqa: F401  (registers the model)
+from catalog.inventory import StockAdjustment, StockRecord  # noqa: F401  (registers the models)
 from website.blocks import BaseStreamBlock
 
 MONEY_DIGITS = {"max_digits": 12, "decimal_places": 2}

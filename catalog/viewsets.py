@@ -1,15 +1,17 @@
 """Admin views for the catalog's transactional state: stock levels (under "Shop")."""
 
 import django_filters
+from django import forms
+from django.db import transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, TitleColumn
-from wagtail.admin.views.generic.models import IndexView
+from wagtail.admin.views.generic.models import EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from catalog.inventory import StockRecord
+from catalog.inventory import StockAdjustment, StockRecord
 from catalog.models import ProductVariant
 
 STOCK_STATES = [
@@ -68,6 +70,47 @@ class StockIndexView(IndexView):
         )
 
 
+class StockEditForm(forms.ModelForm):
+    reason = forms.CharField(
+        max_length=255,
+        help_text="Why the level changes: a delivery arrived, a count, breakage...",
+    )
+    # The level the form showed, so the change is applied as a difference.
+    seen_quantity = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    class Meta:
+        model = StockRecord
+        fields = ["quantity", "low_stock_threshold"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["seen_quantity"].initial = self.instance.quantity
+
+
+class StockEditView(EditView):
+    def save_instance(self):
+        """Apply the change as a difference, so units reserved by orders while the form was
+        open are not overwritten; record who changed what and why."""
+        seen = self.form.cleaned_data["seen_quantity"]
+        wanted = self.form.cleaned_data["quantity"]
+        with transaction.atomic():
+            record = StockRecord.objects.select_for_update().get(pk=self.object.pk)
+            before = record.quantity
+            record.quantity = max(0, before + wanted - seen)
+            record.low_stock_threshold = self.form.cleaned_data["low_stock_threshold"]
+            record.save(update_fields=["quantity", "low_stock_threshold", "updated_at"])
+            StockAdjustment.objects.create(
+                record=record,
+                user=self.request.user,
+                quantity_before=before,
+                quantity_after=record.quantity,
+                reason=self.form.cleaned_data["reason"],
+            )
+        self.has_content_changes = True
+        return record
+
+
 class StockLevelColumn(Column):
     cell_template_name = "catalog/admin/stock_level_cell.html"
 
@@ -93,6 +136,11 @@ class StockViewSet(ModelViewSet):
     filterset_class = StockFilterSet
     search_fields = ["product__title", "product__sku"]
     form_fields = ["quantity", "low_stock_threshold"]
+    edit_view_class = StockEditView
+
+    def get_form_class(self, for_update=False):
+        return StockEditForm
+
     ordering = ["quantity", "product__title"]
 
     @property

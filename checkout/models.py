@@ -2,7 +2,7 @@
 
 from checkout.cart import Cart, CartLine
 from checkout.delivery import DeliveryMethod
-from checkout.orders import Order, OrderLine, OrderStatusChange
+from checkout.orders import Order, OrderLine, OrderNote, OrderStatusChange
 from checkout.payments import Payment
 
 __all__ = [
@@ -12,5 +12,6 @@ __all__ = [
     "Order",
     "OrderLine",
     "OrderStatusChange",
+    "OrderNote",
     "Payment",
 ]

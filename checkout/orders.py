@@ -119,6 +119,10 @@ class Order(models.Model):
         return reverse("checkout:order", args=[self.token])
 
     @property
+    def total_display(self):
+        return money.format_money(self.total, self.currency)
+
+    @property
     def is_awaiting_payment(self):
         return self.status == Status.AWAITING_PAYMENT
 
@@ -433,3 +437,33 @@ def _save_with_unique_number(order, attempts=5):
         except IntegrityError:
             if attempt == attempts - 1:
                 raise
+
+
+class OrderNote(models.Model):
+    """A note staff leave on an order (a phone call, a delivery problem...)."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.text[:50]
+
+
+def mark_paid_by_hand(order_id, by, reason):
+    """Staff record a payment made outside KHQR (cash at the counter, a bank transfer)."""
+    if not reason or not reason.strip():
+        raise ShopError("Say how the order was paid.", fields={"reason": ["Required."]})
+    return change_status(
+        order_id,
+        Status.PAID,
+        by=by,
+        reason=f"Marked paid by hand: {reason.strip()}",
+        only_from={Status.AWAITING_PAYMENT, Status.EXPIRED, Status.CANCELLED},
+    )

@@ -96,6 +96,27 @@ class Payment(models.Model):
         return self.status in NEEDS_ATTENTION and self.resolved_at is None
 
     @property
+    def short_md5(self):
+        return self.md5[:12]
+
+    @property
+    def amount_display(self):
+        return money.format_money(self.amount, self.currency)
+
+    @property
+    def status_label(self):
+        return self.get_status_display()
+
+    @property
+    def what_to_do(self):
+        """The next step for staff, in words."""
+        if not self.needs_attention:
+            return self.resolution
+        if self.status == PaymentStatus.LATE:
+            return "Late money: reinstate the order if stock allows, otherwise refund"
+        return "Wrong amount: contact the customer, then refund or collect the difference"
+
+    @property
     def image_name(self):
         return f"qrcodes/{self.md5}.png"
 

@@ -4,14 +4,19 @@ from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
 
 from catalog.viewsets import StockViewSet
-from checkout.viewsets import DeliveryMethodViewSet
+from checkout.viewsets import DeliveryMethodViewSet, OrderViewSet, PaymentViewSet
 
 
 class ShopMenu(ViewSetGroup):
     menu_label = "Shop"
     menu_icon = "cogs"
     menu_order = 150
-    items = (StockViewSet("inventory"), DeliveryMethodViewSet("delivery_methods"))
+    items = (
+        OrderViewSet("orders"),
+        PaymentViewSet("payments"),
+        StockViewSet("inventory"),
+        DeliveryMethodViewSet("delivery_methods"),
+    )
 
 
 @hooks.register("register_admin_viewset")

@@ -88,11 +88,39 @@ def test_staff_see_and_filter_low_stock_in_the_admin(admin_client):
     record = StockRecord.objects.get(product=low)
     response = admin_client.post(
         reverse("inventory:edit", args=[record.pk]),
-        {"quantity": "25", "low_stock_threshold": "3"},
+        {"quantity": "25", "low_stock_threshold": "3", "seen_quantity": "2"},
+    )
+    assert response.status_code == 200  # a reason is required
+    assert StockRecord.objects.get(pk=record.pk).quantity == 2
+    response = admin_client.post(
+        reverse("inventory:edit", args=[record.pk]),
+        {
+            "quantity": "25",
+            "low_stock_threshold": "3",
+            "seen_quantity": "2",
+            "reason": "Delivery from Takeo",
+        },
     )
     assert response.status_code == 302
     record.refresh_from_db()
     assert record.quantity == 25
+    adjustment = record.adjustments.get()
+    assert (adjustment.quantity_before, adjustment.quantity_after) == (2, 25)
+    assert adjustment.reason == "Delivery from Takeo" and adjustment.user.is_superuser
+
+
+def test_a_stock_edit_does_not_overwrite_units_sold_while_the_form_was_open(admin_client):
+    product = make_product(make_category(), stock=10)
+    record = StockRecord.objects.get(product=product)
+    form = admin_client.get(reverse("inventory:edit", args=[record.pk])).content.decode()
+    assert 'name="seen_quantity" value="10"' in form
+    StockRecord.objects.filter(pk=record.pk).update(quantity=7)  # 3 sold meanwhile
+    admin_client.post(
+        reverse("inventory:edit", args=[record.pk]),
+        {"quantity": "15", "low_stock_threshold": "3", "seen_quantity": "10", "reason": "+5"},
+    )
+    record.refresh_from_db()
+    assert record.quantity == 12  # 10 → 15 applied as +5 to the 7 left
 
 
 def test_staff_cannot_add_or_delete_stock_records_by_hand(admin_client):
