@@ -4,6 +4,7 @@ from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
 
 from catalog.viewsets import StockViewSet
+from checkout.dashboard import SalesReportViewSet, ShopDashboardPanel
 from checkout.viewsets import DeliveryMethodViewSet, OrderViewSet, PaymentViewSet
 
 
@@ -16,9 +17,16 @@ class ShopMenu(ViewSetGroup):
         PaymentViewSet("payments"),
         StockViewSet("inventory"),
         DeliveryMethodViewSet("delivery_methods"),
+        SalesReportViewSet("sales_report"),
     )
 
 
 @hooks.register("register_admin_viewset")
 def register_shop_menu():
     return ShopMenu()
+
+
+@hooks.register("construct_homepage_panels")
+def add_shop_dashboard(request, panels):
+    if request.user.has_perm("checkout.view_order"):
+        panels.insert(0, ShopDashboardPanel())
