@@ -61,6 +61,9 @@ class CheckoutForm(forms.Form):
         label="Note for the shop (optional)",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    save_address = forms.BooleanField(
+        required=False, initial=True, label="Save this address to my account"
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,4 +99,5 @@ class CheckoutForm(forms.Form):
         """What the review step needs, as JSON-safe values for the session."""
         data = dict(self.cleaned_data)
         data["delivery_method"] = data["delivery_method"].code
+        data.pop("save_address", None)
         return data

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from checkout import cart as carts
+from checkout.addresses import default_address, save_address_from_checkout
 from checkout.api import remember_order
 from checkout.delivery import DeliveryMethod
 from checkout.errors import ShopError
@@ -108,11 +109,21 @@ def checkout_details(request):
         form = CheckoutForm(request.POST)
         if form.is_valid():
             request.session[CHECKOUT_SESSION_KEY] = form.session_data()
+            if request.user.is_authenticated and form.cleaned_data.get("save_address"):
+                save_address_from_checkout(request.user, form.cleaned_data)
             return redirect("checkout:review")
     else:
         initial = request.session.get(CHECKOUT_SESSION_KEY) or {}
         if not initial and request.user.is_authenticated:
             initial = {"email": request.user.email, "name": request.user.get_full_name()}
+            saved = default_address(request.user)
+            if saved:
+                initial.update(
+                    name=saved.name,
+                    phone=saved.phone,
+                    province=saved.province,
+                    address=saved.address,
+                )
         first = DeliveryMethod.active().first()
         initial.setdefault("delivery_method", first.code if first else None)
         form = CheckoutForm(initial=initial)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("search/", catalog_views.search, name="search"),
     path("api/", include("website.api")),
+    path("accounts/", include("allauth.urls")),
     path("", include("checkout.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
