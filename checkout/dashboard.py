@@ -23,7 +23,13 @@ class ShopDashboardPanel(Component):
     template_name = "checkout/admin/dashboard_panel.html"
 
     def get_context_data(self, parent_context):
-        return {"figures": dashboard_figures(), "report_url": reverse("sales_report:index")}
+        from checkout.khqr.token import token_warning
+
+        return {
+            "figures": dashboard_figures(),
+            "report_url": reverse("sales_report:index"),
+            "token_warning": token_warning(),
+        }
 
 
 def _parse_date(value, default):

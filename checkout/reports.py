@@ -1,11 +1,10 @@
 """Sales figures for the admin dashboard and the sales report."""
 
 from collections import OrderedDict
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, F, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import F
 from django.utils import timezone
 
 from catalog.inventory import current_stock_records
@@ -20,9 +19,17 @@ def _usd_equivalent(amount, currency, rate):
     return amount if currency == money.USD else (amount / rate).quantize(money.CENT)
 
 
+def _local_midnight(day):
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
 def daily_sales(start, end):
     """``OrderedDict`` of local date → {"orders", "usd", "khr", "usd_equivalent"} for paid orders
-    (by the day they were paid), every day from ``start`` to ``end`` inclusive."""
+    (by the day they were paid), every day from ``start`` to ``end`` inclusive.
+
+    Days are cut in Python, not with the database's date functions: MySQL and MariaDB convert
+    time zones only when their time-zone tables are loaded, which many servers lack.
+    """
     days = OrderedDict()
     day = start
     while day <= end:
@@ -33,23 +40,18 @@ def daily_sales(start, end):
             "usd_equivalent": Decimal("0"),
         }
         day += timedelta(days=1)
-    rows = (
-        Order.objects.filter(
-            status__in=PAID_STATES, paid_at__date__gte=start, paid_at__date__lte=end
-        )
-        .annotate(day=TruncDate("paid_at", tzinfo=timezone.get_current_timezone()))
-        .values("day", "currency", "khr_per_usd")
-        .annotate(count=Count("pk"), revenue=Sum("total"))
-    )
-    for row in rows:
-        entry = days.get(row["day"])
+    paid = Order.objects.filter(
+        status__in=PAID_STATES,
+        paid_at__gte=_local_midnight(start),
+        paid_at__lt=_local_midnight(end + timedelta(days=1)),
+    ).values_list("paid_at", "currency", "khr_per_usd", "total")
+    for paid_at, currency, rate, total in paid.iterator():
+        entry = days.get(timezone.localtime(paid_at).date())
         if entry is None:
             continue
-        entry["orders"] += row["count"]
-        entry["usd" if row["currency"] == money.USD else "khr"] += row["revenue"]
-        entry["usd_equivalent"] += _usd_equivalent(
-            row["revenue"], row["currency"], row["khr_per_usd"]
-        )
+        entry["orders"] += 1
+        entry["usd" if currency == money.USD else "khr"] += total
+        entry["usd_equivalent"] += _usd_equivalent(total, currency, rate)
     return days
 
 

@@ -93,3 +93,8 @@ class ShopAPIView(APIView):
 
     def get_exception_handler(self):
         return exception_handler
+
+
+def only_shop_endpoints(endpoints, **kwargs):
+    """drf-spectacular hook: describe /api/ only, not Wagtail's admin API."""
+    return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/")]

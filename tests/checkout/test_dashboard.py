@@ -81,3 +81,26 @@ def test_sales_report_is_for_shop_staff_only(sales):
     _, client = member_of("Editors", "dara")
     assert client.get(reverse("sales_report:index")).status_code in (302, 403)
     assert Order.objects.count() == 4
+
+
+def _jwt(expires):
+    import base64
+    import json
+
+    def part(data):
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+    return f"{part({'alg': 'HS256'})}.{part({'exp': int(expires.timestamp())})}.signature"
+
+
+@pytest.mark.parametrize(("days", "warned"), [(-1, "expired"), (5, "expires on"), (60, None)])
+def test_staff_are_warned_before_the_bakong_token_runs_out(settings, sales, days, warned):
+    from datetime import timedelta
+
+    settings.BAKONG_API_TOKEN = _jwt(timezone.now() + timedelta(days=days))
+    _, client = member_of("Shop staff", "sophal")
+    page = client.get(reverse("wagtailadmin_home")).content.decode()
+    if warned:
+        assert "The Bakong API token" in page and warned in page
+    else:
+        assert "The Bakong API token" not in page

@@ -228,6 +228,8 @@ SPECTACULAR_SETTINGS = {
     "cookie, CSRF token in X-CSRFToken on writes).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Only the shop's own API; Wagtail's admin API is internal to the admin.
+    "PREPROCESSING_HOOKS": ["website.apiviews.only_shop_endpoints"],
     "COMPONENT_SPLIT_REQUEST": True,
 }
 

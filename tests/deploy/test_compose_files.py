@@ -1,0 +1,132 @@
+"""The compose file, Dockerfile and nginx template, checked statically (no Docker engine runs
+here), and Django's deployment checks with the production settings and .env.example."""
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from tests.deploy.native_stack import ROOT
+
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+DEV = yaml.safe_load((ROOT / "docker-compose.dev.yml").read_text())
+DOCKERFILE = (ROOT / "docker" / "Dockerfile").read_text()
+SERVICES = COMPOSE["services"]
+
+
+def test_the_services_and_volumes_the_seed_describes():
+    assert {"nginx", "web", "worker", "db", "migrate", "certbot", "backup"} <= set(SERVICES)
+    assert set(COMPOSE["volumes"]) >= {"mysql_data", "static_files", "media_files"}
+    assert SERVICES["db"]["image"] == "mysql:8.0"
+    assert "mysql_data:/var/lib/mysql" in SERVICES["db"]["volumes"]
+    assert SERVICES["db"]["environment"]["MYSQL_DATABASE"].startswith(
+        "${DB_NAME:-ecommerceforfinal}"
+    )
+    assert "--character-set-server=utf8mb4" in SERVICES["db"]["command"]
+    collation = next(a for a in SERVICES["db"]["command"] if a.startswith("--collation-server="))
+    assert collation.split("=")[1] == SERVICES["web"]["environment"]["DB_COLLATION"]
+
+
+def test_only_nginx_publishes_ports():
+    assert sorted(SERVICES["nginx"]["ports"]) == ["443:443", "80:80"]
+    for name, service in SERVICES.items():
+        if name != "nginx":
+            assert "ports" not in service, name
+    assert SERVICES["web"]["expose"] == ["8000"]
+
+
+def test_health_checks_and_start_order():
+    for name in ("db", "web", "nginx", "worker"):
+        assert SERVICES[name]["healthcheck"]["test"], name
+    assert "/readyz" in " ".join(SERVICES["web"]["healthcheck"]["test"])
+    assert SERVICES["migrate"]["depends_on"]["db"]["condition"] == "service_healthy"
+    for name in ("web", "worker"):
+        assert (
+            SERVICES[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+        )
+    assert SERVICES["nginx"]["depends_on"]["web"]["condition"] == "service_healthy"
+    for name in ("db", "web", "worker", "nginx"):
+        assert SERVICES[name]["restart"] == "unless-stopped"
+
+
+def test_web_can_scale_out():
+    web = SERVICES["web"]
+    assert "container_name" not in web and "ports" not in web
+    upstream = (ROOT / "docker" / "nginx" / "shop" / "upstream.conf").read_text()
+    assert "server web:8000 resolve;" in upstream and "resolver 127.0.0.11" in upstream
+    assert SERVICES["nginx"]["image"].startswith("nginx:1.27")  # `resolve` needs nginx 1.27.3+
+
+
+def test_everything_is_configured_from_env():
+    for name in ("web", "worker", "migrate", "backup"):
+        assert SERVICES[name]["env_file"] == ".env"
+
+
+def test_nginx_template_variables_are_all_provided():
+    template = (ROOT / "docker" / "nginx" / "templates" / "shop.conf.template").read_text()
+    used = set(re.findall(r"\$\{(NGINX_[A-Z_]+)\}", template))
+    assert used == set(SERVICES["nginx"]["environment"])
+
+
+def test_https_certificates_from_lets_encrypt():
+    certbot = SERVICES["certbot"]
+    assert "certbot renew --webroot" in " ".join(certbot["entrypoint"])
+    assert "certbot_www:/var/www/certbot:ro" in SERVICES["nginx"]["volumes"]
+
+
+def test_the_development_variant():
+    assert DEV["services"]["db"]["ports"] == ["3306:3306"]
+    assert DEV["services"]["web"]["ports"] == ["8000:8000"]
+    assert "runserver" in DEV["services"]["web"]["command"]
+    assert DEV["services"]["web"]["env_file"] == ".env.local"
+
+
+def test_dockerfile_is_multi_stage_slim_non_root_with_a_health_check():
+    stages = re.findall(r"^FROM (\S+) AS (\w+)", DOCKERFILE, re.M)
+    assert stages == [("python:3.11-slim", "build"), ("python:3.11-slim", "runtime")]
+    build, runtime = DOCKERFILE.split("FROM python:3.11-slim AS runtime")
+    assert "build-essential" in build and "default-libmysqlclient-dev" in build
+    assert "build-essential" not in runtime and "libmysqlclient-dev" not in runtime
+    assert re.search(r"^USER shop$", runtime, re.M)
+    assert "collectstatic --noinput" in runtime
+    assert "HEALTHCHECK" in runtime and "/healthz" in runtime
+    assert 'CMD ["gunicorn", "--config", "docker/gunicorn.conf.py"]' in runtime
+
+
+def test_gunicorn_config_defaults():
+    namespace = {}
+    exec((ROOT / "docker" / "gunicorn.conf.py").read_text(), namespace)  # noqa: S102
+    assert namespace["workers"] == 4 and namespace["worker_class"] == "sync"
+    assert namespace["timeout"] == 30 and "%(M)s" in namespace["access_log_format"]
+
+
+def test_check_deploy_is_clean_with_the_production_settings_and_env_example():
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DB_", "DATABASE_", "DJANGO_"))
+    }
+    for line in (ROOT / ".env.example").read_text().splitlines():
+        match = re.match(r"^([A-Z_]+)=(.*)$", line)
+        if match:
+            env[match.group(1)] = match.group(2)
+    env["SECRET_KEY"] = "a-real-looking-secret-key-!4Vq9#Lm2@Zx7$Rt0&Kp5*Wn8^Hd3"
+    env["DJANGO_SETTINGS_MODULE"] = "website.settings.production"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize("script", ["backup.sh", "restore.sh", "schedule.sh"])
+def test_backup_scripts_are_valid_shell(script):
+    shell = "sh" if script == "schedule.sh" else "bash"
+    subprocess.run([shell, "-n", str(ROOT / "docker" / "backup" / script)], check=True)
