@@ -33,6 +33,34 @@ def mysql_only():
 
 
 @pytest.fixture
+def shop(db):
+    from decimal import Decimal
+
+    from wagtail.models import Site
+
+    from tests.factories import home_page
+    from website.models import ShopSettings
+
+    home_page()
+    settings = ShopSettings.for_site(Site.objects.get(is_default_site=True))
+    settings.base_currency = "USD"
+    settings.khr_per_usd = Decimal("4100")
+    settings.khr_rounding_step = 100
+    settings.show_other_currency = True
+    settings.save()
+    return settings
+
+
+@pytest.fixture
+def delivery(db):
+    from decimal import Decimal
+
+    from checkout.delivery import DeliveryMethod
+
+    return DeliveryMethod.objects.create(code="phnom-penh", label="Phnom Penh", fee=Decimal("1.50"))
+
+
+@pytest.fixture
 def bakong(settings):
     """The Bakong stand-in on a free port, with the shop configured to use it."""
     import threading

@@ -8,7 +8,9 @@ Every error answers ``{"status": "error", "error": {"code", "message", "fields"}
 import logging
 
 from django.http import Http404, JsonResponse
-from rest_framework import exceptions, status
+from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.openapi import AutoSchema
+from rest_framework import exceptions, serializers, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission
@@ -81,11 +83,53 @@ def exception_handler(exc, context):
     return response
 
 
+@csrf_exempt  # it only ever answers 404; CSRF would turn unknown writes into HTML 403s
 def api_not_found(request, *args, **kwargs):
     return JsonResponse(error_body("not_found", "No such API endpoint."), status=404)
 
 
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class ErrorSerializer(serializers.Serializer):
+    status = serializers.CharField(default="error")
+    error = ErrorDetailSerializer()
+
+
+ERROR_STATUSES = {
+    "400": "Invalid input",
+    "403": "CSRF token missing or incorrect",
+    "404": "Not found",
+    "405": "Method not allowed",
+    "409": "Not possible in the current state (stock, empty cart...)",
+    "415": "Not JSON",
+    "429": "Too many requests",
+}
+
+
+class ShopAutoSchema(AutoSchema):
+    """Every shop endpoint serves guests too (the session cookie is optional) and answers
+    errors in one documented shape."""
+
+    def get_auth(self):
+        auths = super().get_auth()
+        return auths if {} in auths else [*auths, {}]
+
+    def _get_response_bodies(self, direction="response"):
+        bodies = super()._get_response_bodies(direction)
+        if direction == "response":
+            for code, description in ERROR_STATUSES.items():
+                if code not in bodies:
+                    bodies[code] = self._get_response_for_code(ErrorSerializer, code)
+                    bodies[code]["description"] = description
+        return bodies
+
+
 class ShopAPIView(APIView):
+    schema = ShopAutoSchema()
     authentication_classes = [SessionAuthentication]
     permission_classes = [CsrfProtectedWrites]
     renderer_classes = [JSONRenderer]
@@ -98,3 +142,15 @@ class ShopAPIView(APIView):
 def only_shop_endpoints(endpoints, **kwargs):
     """drf-spectacular hook: describe /api/ only, not Wagtail's admin API."""
     return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/")]
+
+
+def csrf_failure(request, reason=""):
+    """Django's CSRF rejection: JSON in the API's error shape under /api/, else the usual page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            error_body("csrf_failed", "CSRF token missing or incorrect: reload the page."),
+            status=403,
+        )
+    from django.views.csrf import csrf_failure as default_failure
+
+    return default_failure(request, reason=reason)

@@ -158,7 +158,7 @@ def build_khqr(
 
 def qr_md5(payload):
     """The Bakong lookup key of a QR: md5 of the exact string, CRC included, lower-case hex."""
-    return hashlib.md5(payload.encode("utf-8")).hexdigest()  # noqa: S324  (an id, not security)
+    return hashlib.md5(payload.encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
 def parse_tlv(payload):

@@ -1,32 +1,9 @@
 import json
-from decimal import Decimal
 
 import pytest
 from django.test import Client
 
-from checkout.delivery import DeliveryMethod
 from checkout.orders import CheckoutDetails
-from tests.factories import home_page
-from website.models import ShopSettings
-
-
-@pytest.fixture
-def shop(db):
-    from wagtail.models import Site
-
-    home_page()
-    settings = ShopSettings.for_site(Site.objects.get(is_default_site=True))
-    settings.base_currency = "USD"
-    settings.khr_per_usd = Decimal("4100")
-    settings.khr_rounding_step = 100
-    settings.show_other_currency = True
-    settings.save()
-    return settings
-
-
-@pytest.fixture
-def delivery(db):
-    return DeliveryMethod.objects.create(code="phnom-penh", label="Phnom Penh", fee=Decimal("1.50"))
 
 
 @pytest.fixture

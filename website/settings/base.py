@@ -68,6 +68,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "website.urls"
+CSRF_FAILURE_VIEW = "website.apiviews.csrf_failure"
 
 # Customer accounts (django-allauth): log in by e-mail, sign up, reset passwords by e-mail.
 AUTHENTICATION_BACKENDS = [
