@@ -1,0 +1,411 @@
+"""The benchmark harness: MariaDB with the demo catalog plus generated products, gunicorn from
+the project's own config (4 sync workers), wrk as the load generator, and a table of
+requests per second and latency per endpoint, each also as a ratio to a baseline (a minimal
+Django view without the database, /healthz, served by the same gunicorn).
+
+    python bench/run.py                 # full run: 1,000 then 10,000 products
+    python bench/run.py --smoke         # a few seconds, for CI: the harness still works
+
+Results go to bench/results/<name>.json and .md; --update-benchmarks rewrites BENCHMARKS.md.
+"""
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+PYTHON = sys.executable
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def mysql(statement):
+    subprocess.run(
+        [
+            "mysql",
+            "-h",
+            os.environ.get("DB_HOST", "127.0.0.1"),
+            "-u",
+            os.environ.get("DB_USER", "root"),
+            "-e",
+            statement,
+        ],
+        check=True,
+        env={**os.environ, "MYSQL_PWD": os.environ.get("DB_PASSWORD", "")},
+    )
+
+
+def lua_string(value):
+    return json.dumps(value)  # a JSON string literal is a valid Lua string literal here
+
+
+def write_script(path, requests_):
+    lines = ["requests = {"]
+    for r in requests_:
+        headers = ", ".join(
+            f"[{lua_string(k)}] = {lua_string(v)}" for k, v in r.get("headers", {}).items()
+        )
+        body = lua_string(r["body"]) if r.get("body") else "nil"
+        lines.append(
+            f"  {{method = {lua_string(r['method'])}, path = {lua_string(r['path'])}, headers = {{{headers}}}, body = {body}}},"
+        )
+    lines.append("}")
+    lines.append((ROOT / "bench" / "report.lua").read_text())
+    path.write_text("\n".join(lines))
+
+
+class Bench:
+    def __init__(self, database, workdir, duration, connections):
+        self.database = database
+        self.dir = workdir
+        self.duration = duration
+        self.connections = connections
+        self.port = free_port()
+        self.sandbox_port = free_port()
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "website.settings.production",
+            "SECRET_KEY": "benchmark-secret-key-not-for-production-0123456789abcdef",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SECURE_SSL_REDIRECT": "False",
+            "DB_NAME": database,
+            "DB_USER": os.environ.get("DB_USER", "root"),
+            "DB_HOST": os.environ.get("DB_HOST", "127.0.0.1"),
+            "STATIC_ROOT": str(workdir / "static"),
+            "MEDIA_ROOT": str(workdir / "media"),
+            "SERVE_MEDIA": "True",
+            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+            "BAKONG_API_BASE_URL": f"http://127.0.0.1:{self.sandbox_port}",
+            "BAKONG_API_TOKEN": "sandbox-token",
+            "GUNICORN_BIND": f"127.0.0.1:{self.port}",
+            "GUNICORN_WORKERS": os.environ.get("GUNICORN_WORKERS", "4"),
+            "GUNICORN_ACCESS_LOG": "/dev/null",
+            "PYTHONUNBUFFERED": "1",
+        }
+        self.env.pop("DATABASE_URL", None)
+        self.processes = []
+
+    def manage(self, *args):
+        subprocess.run(
+            [PYTHON, "manage.py", *args], cwd=ROOT, env=self.env, check=True, timeout=3600
+        )
+
+    def prepare(self, products, fresh):
+        if fresh:
+            mysql(f"DROP DATABASE IF EXISTS {self.database}")
+        mysql(
+            f"CREATE DATABASE IF NOT EXISTS {self.database} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+        )
+        self.manage("migrate", "--noinput", "-v0")
+        self.manage("createcachetable")
+        self.manage("collectstatic", "--noinput", "-v0")
+        self.manage("load_demo", "--products", str(products), "-v0")
+
+    def start(self):
+        self.processes.append(
+            subprocess.Popen(
+                [
+                    PYTHON,
+                    "manage.py",
+                    "bakong_sandbox",
+                    "--port",
+                    str(self.sandbox_port),
+                    "--token",
+                    "sandbox-token",
+                ],
+                cwd=ROOT,
+                env=self.env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        )
+        self.processes.append(
+            subprocess.Popen(
+                [PYTHON, "-m", "gunicorn", "--config", "docker/gunicorn.conf.py"],
+                cwd=ROOT,
+                env=self.env,
+                stdout=subprocess.DEVNULL,
+                stderr=open(self.dir / "gunicorn.log", "w"),  # noqa: SIM115
+                start_new_session=True,
+            )
+        )
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if requests.get(f"http://127.0.0.1:{self.port}/healthz", timeout=2).ok:
+                    break
+            except requests.RequestException:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError((self.dir / "gunicorn.log").read_text()[-3000:])
+            time.sleep(0.3)
+
+    def stop(self):
+        for process in self.processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(timeout=30)
+        self.processes = []
+
+    def fixtures(self, sessions, payments):
+        out = subprocess.run(
+            [PYTHON, "bench/prepare.py", str(sessions), str(payments)],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=3600,
+        )
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    def worker_memory_mb(self):
+        """Resident memory of each gunicorn worker (children of the master), in MB."""
+        master = self.processes[1].pid
+        children = subprocess.run(
+            ["pgrep", "-P", str(master)], capture_output=True, text=True
+        ).stdout.split()
+        sizes = []
+        for pid in children:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    sizes.append(int(line.split()[1]) / 1024)
+        return sizes
+
+    def warm_up(self, requests_):
+        """One request per distinct page first: the first view of a page makes its image
+        renditions, which is not what a steady shop spends its time on."""
+        for path in {r["path"] for r in requests_ if r["method"] == "GET"}:
+            requests.get(
+                f"http://127.0.0.1:{self.port}{path}",
+                timeout=60,
+                headers=requests_[0].get("headers") or {},
+            )
+
+    def measure(self, name, requests_, connections=None):
+        self.warm_up(requests_)
+        script = self.dir / f"{name.replace(' ', '_').replace('/', '_')}.lua"
+        write_script(script, requests_)
+        result = subprocess.run(
+            [
+                "wrk",
+                "-t",
+                "2",
+                "-c",
+                str(connections or self.connections),
+                "-d",
+                f"{self.duration}s",
+                "--timeout",
+                "10s",
+                "-s",
+                str(script),
+                f"http://127.0.0.1:{self.port}",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=self.duration + 60,
+        )
+        line = next((l for l in result.stdout.splitlines() if l.startswith("BENCH ")), None)  # noqa: E741
+        if line is None:
+            raise RuntimeError(result.stdout + result.stderr)
+        data = json.loads(line[len("BENCH ") :])
+        seconds = data["duration_us"] / 1e6
+        return {
+            "endpoint": name,
+            "rps": round(data["requests"] / seconds, 1),
+            "p50_ms": round(data["p50_us"] / 1000, 1),
+            "p95_ms": round(data["p95_us"] / 1000, 1),
+            "p99_ms": round(data["p99_us"] / 1000, 1),
+            "errors": data["errors"],
+            "requests": data["requests"],
+        }
+
+
+def scenario(bench, fixtures):
+    cookie = fixtures["session_cookie"]
+    csrf_cookie, csrf = fixtures["csrf_cookie"], fixtures["csrf"]
+
+    def session_headers(key, json_body=False):
+        headers = {
+            "Cookie": f"{cookie}={key}; {csrf_cookie}={csrf}",
+            "X-CSRFToken": csrf,
+            "Referer": f"http://127.0.0.1:{bench.port}/",
+        }
+        if json_body:
+            headers["Content-Type"] = "application/json"
+        return headers
+
+    get = lambda path: [{"method": "GET", "path": path}]  # noqa: E731
+    adds = [
+        {
+            "method": "POST",
+            "path": "/api/cart/add/",
+            "headers": session_headers(key, True),
+            "body": json.dumps(
+                {
+                    "product_id": fixtures["product_ids"][(i * 7) % len(fixtures["product_ids"])],
+                    "quantity": 1,
+                }
+            ),
+        }
+        for i, key in enumerate(fixtures["cart_sessions"])
+    ]
+    checkout_body = json.dumps(
+        {
+            "email": "bench@example.com",
+            "name": "Bench Shopper",
+            "phone": "012 345 678",
+            "address": "No. 1, Street 240",
+            "province": "Phnom Penh",
+            "delivery_method": "phnom-penh",
+            "currency": "USD",
+        }
+    )
+    checkouts = [
+        {
+            "method": "POST",
+            "path": "/api/checkout/",
+            "headers": session_headers(key, True),
+            "body": checkout_body,
+        }
+        for key in fixtures["checkout_sessions"]
+    ]
+    polls = [
+        {"method": "GET", "path": f"/api/payments/{p['md5']}/?token={p['token']}"}
+        for p in fixtures["payments"]
+    ]
+    carts = [
+        {"method": "GET", "path": "/cart/", "headers": session_headers(key)}
+        for key in fixtures["cart_sessions"][:50]
+    ]
+    return [
+        ("baseline /healthz", get("/healthz")),
+        ("home /", get("/")),
+        ("category (24 a page)", get(fixtures["category_url"])),
+        ("product page", get(fixtures["product_url"])),
+        ("search", get("/search/?q=basket")),
+        ("POST /api/cart/add/", adds),
+        ("cart page", carts),
+        ("POST /api/checkout/", checkouts),
+        ("payment status", polls),
+    ]
+
+
+def markdown(run):
+    lines = [
+        f"Run {run['started']} on {run['machine']} ({run['cpus']} cores, load generator on the same machine); "
+        f"gunicorn {run['workers']} sync workers; wrk {run['connections']} connections, {run['duration']} s per endpoint.",
+        "",
+    ]
+    for label, rows in run["sets"].items():
+        baseline = rows[0]["rps"]
+        lines += [
+            f"### {label}",
+            "",
+            "| endpoint | req/s | × baseline | p50 ms | p95 ms | p99 ms | errors |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for row in rows:
+            lines.append(
+                f"| {row['endpoint']} | {row['rps']} | {row['rps'] / baseline:.2f} | {row['p50_ms']} | "
+                f"{row['p95_ms']} | {row['p99_ms']} | {row['errors']} |"
+            )
+        memory = run["memory_mb"].get(label)
+        if memory:
+            lines += [
+                "",
+                f"gunicorn worker memory after the run: {', '.join(f'{m:.0f}' for m in memory)} MB",
+            ]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--smoke", action="store_true", help="a few seconds, to check the harness")
+    parser.add_argument("--duration", type=int, default=15)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--products", type=int, nargs="*", default=[1000, 10000])
+    parser.add_argument("--database", default="shop_bench")
+    parser.add_argument("--name", default=None)
+    parser.add_argument("--update-benchmarks", action="store_true")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed (apt-get install wrk)")
+    if args.smoke:
+        args.duration, args.products, args.connections = 1, [0], 4
+    name = args.name or ("smoke" if args.smoke else "latest")
+    workdir = RESULTS / f"work-{name}"
+    shutil.rmtree(workdir, ignore_errors=True)
+    workdir.mkdir(parents=True)
+    run = {
+        "started": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": platform.node(),
+        "cpus": os.cpu_count(),
+        "connections": args.connections,
+        "duration": args.duration,
+        "workers": int(os.environ.get("GUNICORN_WORKERS", "4")),
+        "sets": {},
+        "memory_mb": {},
+    }
+    for index, products in enumerate(args.products):
+        bench = Bench(args.database, workdir, args.duration, args.connections)
+        label = f"{products + 40:,} products"
+        print(f"== preparing {label}", flush=True)
+        bench.prepare(products, fresh=index == 0)
+        sessions = 20 if args.smoke else 400
+        fixtures = bench.fixtures(sessions, 20 if args.smoke else 200)
+        bench.start()
+        try:
+            rows = []
+            for endpoint, requests_ in scenario(bench, fixtures):
+                if endpoint == "POST /api/checkout/" and not args.smoke:
+                    # Each checkout empties a cart: give this run fresh ones.
+                    fresh = bench.fixtures(3000, 0)
+                    requests_ = scenario(bench, fresh)[7][1]
+                row = bench.measure(endpoint, requests_)
+                rows.append(row)
+                print(
+                    f"{label:>16} | {row['endpoint']:<22} {row['rps']:>8} req/s  p50 {row['p50_ms']:>6} ms  "
+                    f"p95 {row['p95_ms']:>6} ms  p99 {row['p99_ms']:>6} ms  errors {row['errors']}",
+                    flush=True,
+                )
+            run["sets"][label] = rows
+            run["memory_mb"][label] = bench.worker_memory_mb()
+        finally:
+            bench.stop()
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"{name}.json").write_text(json.dumps(run, indent=2))
+    report = markdown(run)
+    (RESULTS / f"{name}.md").write_text(report)
+    print()
+    print(report)
+    if args.update_benchmarks:
+        text = (ROOT / "BENCHMARKS.md").read_text()
+        start, end = "<!-- results -->", "<!-- /results -->"
+        before, _, rest = text.partition(start)
+        _, _, after = rest.partition(end)
+        (ROOT / "BENCHMARKS.md").write_text(f"{before}{start}\n{report}\n{end}{after}")
+
+
+if __name__ == "__main__":
+    main()
