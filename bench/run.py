@@ -96,6 +96,8 @@ class Bench:
             "GUNICORN_BIND": f"127.0.0.1:{self.port}",
             "GUNICORN_WORKERS": os.environ.get("GUNICORN_WORKERS", "4"),
             "GUNICORN_ACCESS_LOG": "/dev/null",
+            # A shared cache for the 4 workers, as production has with REDIS_URL.
+            "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5"),
             "PYTHONUNBUFFERED": "1",
         }
         self.env.pop("DATABASE_URL", None)
@@ -118,6 +120,9 @@ class Bench:
         self.manage("load_demo", "--products", str(products), "-v0")
 
     def start(self):
+        subprocess.run(
+            ["redis-cli", "-u", self.env["REDIS_URL"], "FLUSHDB"], check=False, capture_output=True
+        )
         self.processes.append(
             subprocess.Popen(
                 [

@@ -129,6 +129,13 @@ def set_stock(product, quantity, variant=None, low_stock_threshold=None):
     return record
 
 
+def _stock_display_changed():
+    """Pages show availability: cached copies must not outlive a stock change."""
+    from website.page_cache import bump_version
+
+    bump_version()
+
+
 class OutOfStock(Exception):
     """Some items cannot be reserved; ``shortages`` maps (product_id, variant_key) to units left."""
 
@@ -184,6 +191,7 @@ def reserve_stock(items):
         )
         if updated != 1:  # cannot happen under the row lock; kept as the last line of defence
             raise OutOfStock({(record.product_id, record.variant_key): record.quantity})
+    _stock_display_changed()
 
 
 def release_stock(items):
@@ -206,3 +214,4 @@ def release_stock(items):
         key = (record.product_id, record.variant_key)
         if key in wanted:
             StockRecord.objects.filter(pk=record.pk).update(quantity=F("quantity") + wanted[key])
+    _stock_display_changed()

@@ -19,11 +19,12 @@ from wagtail.search import index
 
 from catalog.inventory import StockAdjustment, StockRecord  # noqa: F401  (registers the models)
 from website.blocks import BaseStreamBlock
+from website.page_cache import CacheablePageMixin
 
 MONEY_DIGITS = {"max_digits": 12, "decimal_places": 2}
 
 
-class CategoryPage(Page):
+class CategoryPage(CacheablePageMixin, Page):
     """A category: lists the products in it and in its subcategories."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
@@ -75,7 +76,7 @@ class CategoryPage(Page):
         return settings.SHOP_PRODUCTS_PER_PAGE
 
 
-class ProductPage(Page):
+class ProductPage(CacheablePageMixin, Page):
     """A product as shoppers see it; price in the shop's base currency."""
 
     sku = models.CharField("SKU", max_length=64, unique=True)

@@ -26,6 +26,14 @@ def _database_is_what_ci_asked_for(django_db_setup, django_db_blocker):
             assert connection.vendor == "mysql", "CI must run the suite against MariaDB/MySQL"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (pages, rate limits, back-off)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def mysql_only():
     if connection.vendor != "mysql":
@@ -58,6 +66,21 @@ def delivery(db):
     from checkout.delivery import DeliveryMethod
 
     return DeliveryMethod.objects.create(code="phnom-penh", label="Phnom Penh", fee=Decimal("1.50"))
+
+
+@pytest.fixture
+def details(delivery):
+    from checkout.orders import CheckoutDetails
+
+    return CheckoutDetails(
+        email="dara@example.com",
+        name="Sok Dara",
+        phone="+85512345678",
+        address="No. 1, Street 240",
+        province="Phnom Penh",
+        delivery_method=delivery,
+        currency="USD",
+    )
 
 
 @pytest.fixture

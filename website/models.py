@@ -12,9 +12,10 @@ from wagtail.models import Page
 
 from website import money
 from website.blocks import HomeStreamBlock
+from website.page_cache import CacheablePageMixin
 
 
-class HomePage(Page):
+class HomePage(CacheablePageMixin, Page):
     """The storefront's front page: a hero and editable sections of categories and products."""
 
     hero_title = models.CharField(max_length=120, default="Made in Cambodia")

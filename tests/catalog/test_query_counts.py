@@ -9,6 +9,13 @@ from tests.factories import make_category, make_image, make_product
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _render_every_time(settings):
+    """These budgets are about rendering a page, not about serving it from the page cache."""
+    settings.SHOP_PAGE_CACHE_SECONDS = 0
+
+
 # Wagtail routing costs one query per URL segment; everything else is a fixed set.
 PRODUCT_PAGE_BUDGET = 24
 

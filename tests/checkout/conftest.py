@@ -3,22 +3,6 @@ import json
 import pytest
 from django.test import Client
 
-from checkout.orders import CheckoutDetails
-
-
-@pytest.fixture
-def details(delivery):
-    return CheckoutDetails(
-        email="dara@example.com",
-        name="Sok Dara",
-        phone="+85512345678",
-        address="No. 1, Street 240",
-        province="Phnom Penh",
-        delivery_method=delivery,
-        currency="USD",
-    )
-
-
 CHECKOUT_BODY = {
     "email": "dara@example.com",
     "name": "Sok Dara",

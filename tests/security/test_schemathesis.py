@@ -1,14 +1,29 @@
 """Schemathesis, driven by the API's own OpenAPI schema: no generated request produces a
 500 or a reply that breaks the schema. Runs in-process against the WSGI application."""
 
+import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 
 from tests.factories import make_category, make_product
 
 
-def test_the_api_keeps_its_contract(db, shop, delivery):
+@pytest.fixture
+def keep_the_test_connection():
+    """The real WSGI handler closes database connections it finds inside a transaction when a
+    request starts or ends; the test's own transaction must survive (Django's test client
+    does the same)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+def test_the_api_keeps_its_contract(db, shop, delivery, keep_the_test_connection):
     category = make_category()
     make_product(category, stock=5)
     make_product(category, variants=[("S", None, 2)])

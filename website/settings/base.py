@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "website.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -236,6 +237,9 @@ SPECTACULAR_SETTINGS = {
 
 # Shop
 SHOP_PRODUCTS_PER_PAGE = 24
+# Seconds a rendered catalog page is served from the cache to visitors without cookies
+# (any publish, settings change or stock change makes cached pages stale at once); 0 = off.
+SHOP_PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 # Minutes an order keeps its stock reserved while it waits to be paid.
 SHOP_PAYMENT_WINDOW_MINUTES = env.int("PAYMENT_WINDOW_MINUTES", default=15)
 # Bakong KHQR payments. The shop's own account receives the money; the API is asked whether

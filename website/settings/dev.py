@@ -15,3 +15,4 @@ STORAGES = {
 # The local Bakong stand-in (`python manage.py bakong_sandbox`, started by bin/dev).
 BAKONG_API_BASE_URL = env("BAKONG_API_BASE_URL", default="http://127.0.0.1:8001")
 BAKONG_API_TOKEN = env("BAKONG_API_TOKEN", default="sandbox-token")
+SHOP_PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0)  # edit and reload freely

@@ -1,0 +1,88 @@
+"""The storefront page cache: fast for anonymous visitors, never stale, never personal."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from catalog.inventory import set_stock
+from checkout.cart import Cart, CartLine
+from checkout.orders import place_order
+from tests.factories import make_category, make_product
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def product(shop):
+    return make_product(
+        make_category(title="Pepper"), title="Kampot Pepper", price="8.90", stock=10
+    )
+
+
+def test_anonymous_visitors_get_cached_pages_without_touching_the_database(client, product):
+    first = client.get(product.url)
+    assert first["X-Page-Cache"] == "miss"
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(product.url)
+    assert second["X-Page-Cache"] == "hit"
+    assert len(queries) == 0
+    assert second.content == first.content
+
+
+def test_publishing_makes_cached_pages_stale(client, product):
+    client.get(product.url)
+    product.title = "Kampot Red Pepper"
+    product.save_revision().publish()
+    response = client.get(product.url)
+    assert response["X-Page-Cache"] == "miss"
+    assert b"Kampot Red Pepper" in response.content
+
+
+def test_a_sale_shows_at_once(client, product, details, shop, delivery):
+    set_stock(product, 3)
+    assert b"Only 3 left" in client.get(product.url).content
+    assert client.get(product.url)["X-Page-Cache"] == "hit"
+    cart = Cart.objects.create()
+    CartLine.objects.create(cart=cart, product=product, quantity=3)
+    place_order(cart, details, shop)
+    page = client.get(product.url)
+    assert page["X-Page-Cache"] == "miss"
+    assert b"Sold out" in page.content
+
+
+def test_shoppers_with_a_session_never_get_or_make_cached_pages(product):
+    shopper = Client()
+    shopper.post("/cart/add/", {"product_id": product.pk, "quantity": "1"})
+    assert "sessionid" in shopper.cookies
+    response = shopper.get(product.url)
+    assert "X-Page-Cache" not in response
+    visitor = Client()
+    assert visitor.get(product.url)["X-Page-Cache"] == "miss"  # the shopper's view was not stored
+
+
+def test_cached_pages_hold_nothing_personal(client, product):
+    html = client.get(product.url).content.decode()
+    assert "csrfmiddlewaretoken" not in html
+    assert "data-cart-count-value>0<" in html  # the badge is filled by /api/cart/ in the browser
+    assert client.get(product.url)["X-Page-Cache"] == "hit"
+
+
+def test_visitors_with_messages_bypass_the_cache(client, product):
+    client.cookies["messages"] = "something"
+    assert "X-Page-Cache" not in client.get(product.url)
+
+
+def test_editors_previews_are_never_served_to_visitors(admin_client, client, product):
+    client.get(product.url)
+    product.title = "Secret draft title"
+    product.save_revision()  # a draft, not published
+    preview = admin_client.get(f"/admin/pages/{product.pk}/edit/preview/")
+    assert preview.status_code in (200, 405)
+    page = client.get(product.url)
+    assert b"Secret draft title" not in page.content
+
+
+def test_not_found_pages_and_search_are_not_cached(client, product):
+    assert "X-Page-Cache" not in client.get("/no-such-page/")
+    assert "X-Page-Cache" not in client.get("/search/", {"q": "pepper"})

@@ -1,0 +1,116 @@
+"""Whole-page caching of the storefront for anonymous shoppers.
+
+Catalog pages (home, categories, products) hold nothing per shopper: no cart (the badge is
+filled by a request of its own), no CSRF token, no messages for visitors without cookies. So
+for a GET from a visitor with no session and no messages cookie, the rendered page is kept in
+the shared cache and served from there, before Wagtail's routing and without the database.
+
+Correctness comes from a version number in the cache key: publishing, unpublishing, moving or
+deleting any page, editing site settings, and any change of stock bump it, so no page is
+served stale after an editor's change or a sale. Previews and logged-in editors never touch
+the cache (they have a session). Only pages that say they are cacheable are stored.
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+
+VERSION_KEY = "pagecache:version"
+SKIP_PREFIXES = (
+    "/admin/",
+    "/api/",
+    "/cart/",
+    "/checkout/",
+    "/orders/",
+    "/account/",
+    "/accounts/",
+    "/media/",
+    "/static/",
+    "/django-admin/",
+)
+
+
+def _version():
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, 1, None)
+        version = cache.get(VERSION_KEY) or 1
+    return version
+
+
+def _bump():
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.add(VERSION_KEY, 2, None)
+
+
+def bump_version():
+    """Make every cached page stale: now, and again once the current transaction commits (a
+    request in between could otherwise cache the old state under the new version)."""
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def _cookie_free(request):
+    return not (
+        request.COOKIES.get(settings.SESSION_COOKIE_NAME) or request.COOKIES.get("messages")
+    )
+
+
+def _key(request, version):
+    return f"pagecache:{version}:{request.get_host()}:{request.get_full_path()}"
+
+
+def can_use_cache(request):
+    return (
+        settings.SHOP_PAGE_CACHE_SECONDS > 0
+        and request.method in ("GET", "HEAD")
+        and not request.path.startswith(SKIP_PREFIXES)
+        and _cookie_free(request)
+    )
+
+
+class PageCacheMiddleware:
+    """Serve a cached page when there is one; store pages that marked themselves cacheable."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not can_use_cache(request):
+            return self.get_response(request)
+        version = _version()
+        key = _key(request, version)
+        hit = cache.get(key)
+        if hit is not None:
+            response = HttpResponse(hit["content"], content_type=hit["content_type"])
+            response["X-Page-Cache"] = "hit"
+            return response
+        response = self.get_response(request)
+        if (
+            getattr(response, "shop_cacheable", False)
+            and response.status_code == 200
+            and not response.cookies
+            and "Cookie" not in response.get("Vary", "")
+        ):
+            cache.set(
+                key,
+                {"content": response.content, "content_type": response["Content-Type"]},
+                settings.SHOP_PAGE_CACHE_SECONDS,
+            )
+            response["X-Page-Cache"] = "miss"
+        return response
+
+
+class CacheablePageMixin:
+    """For page models whose output is the same for every anonymous visitor."""
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        if not getattr(request, "is_preview", False):
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            response.shop_cacheable = True
+        return response
