@@ -9,10 +9,10 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic.models import EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
 
 from catalog.inventory import StockAdjustment, StockRecord
 from catalog.models import ProductVariant
+from website.admin_permissions import ReadAndChangeOnly
 
 STOCK_STATES = [
     ("low", "Low stock (at or below threshold)"),
@@ -42,18 +42,6 @@ class StockFilterSet(WagtailFilterSet):
             "needs_attention": queryset.filter(quantity__lte=F("low_stock_threshold")),
             "ok": queryset.filter(quantity__gt=F("low_stock_threshold")),
         }.get(value, queryset)
-
-
-class StockPermissionPolicy(ModelPermissionPolicy):
-    """Stock records are made by publishing products; staff edit levels, never add or delete."""
-
-    def user_has_permission(self, user, action):
-        if action in ("add", "delete", "copy"):
-            return False
-        return super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
 
 
 class StockIndexView(IndexView):
@@ -145,4 +133,4 @@ class StockViewSet(ModelViewSet):
 
     @property
     def permission_policy(self):
-        return StockPermissionPolicy(self.model)
+        return ReadAndChangeOnly(self.model)

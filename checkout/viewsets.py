@@ -13,7 +13,6 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
 from wagtail.admin.views.generic.models import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
 
 from checkout import notifications
 from checkout.delivery import DeliveryMethod
@@ -21,19 +20,7 @@ from checkout.errors import ShopError
 from checkout.orders import Order, OrderNote, Status, change_status, mark_paid_by_hand
 from checkout.payments import NEEDS_ATTENTION, Payment, PaymentStatus, reinstate_late_payment
 from website import money
-
-
-class ReadAndChangeOnly(ModelPermissionPolicy):
-    """Staff look at and act on these records; they never add or delete them by hand."""
-
-    def user_has_permission(self, user, action):
-        if action in ("add", "delete", "copy"):
-            return False
-        return super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
+from website.admin_permissions import ReadAndChangeOnly
 
 # --- orders ---------------------------------------------------------------------------------
 
