@@ -354,8 +354,11 @@ def check_payment(payment, client=None, now=None):
     """
     if not claim_check(payment, now=now):
         return "throttled"
+    # A shopper's page is waiting on this answer: a slow Bakong must not hold it (or a
+    # gunicorn worker) for long. The sweeper asks again with the normal timeouts.
+    quick = (settings.BAKONG_CONNECT_TIMEOUT, settings.BAKONG_STATUS_READ_TIMEOUT)
     try:
-        outcome = (client or BakongClient()).check_md5(payment.md5)
+        outcome = (client or BakongClient(timeout=quick)).check_md5(payment.md5)
     except BakongError as error:
         logger.warning("Could not check payment %s with Bakong: %s", payment.pk, error)
         return "unavailable"

@@ -11,6 +11,8 @@ served stale after an editor's change or a sale. Previews and logged-in editors 
 the cache (they have a session). Only pages that say they are cacheable are stored.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -59,8 +61,12 @@ def _cookie_free(request):
     )
 
 
+MAX_PATH = 300  # longer URLs (odd query strings) are served fresh rather than filling the cache
+
+
 def _key(request, version):
-    return f"pagecache:{version}:{request.get_host()}:{request.get_full_path()}"
+    digest = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
+    return f"pagecache:{version}:{digest}"
 
 
 def can_use_cache(request):
@@ -68,6 +74,7 @@ def can_use_cache(request):
         settings.SHOP_PAGE_CACHE_SECONDS > 0
         and request.method in ("GET", "HEAD")
         and not request.path.startswith(SKIP_PREFIXES)
+        and len(request.get_full_path()) <= MAX_PATH
         and _cookie_free(request)
     )
 

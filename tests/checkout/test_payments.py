@@ -305,3 +305,19 @@ def test_the_sweeper_backs_off_while_bakong_is_down_and_resumes(api, product, ba
     cache.delete(BACKOFF_KEY)  # the wait has passed
     assert sweep_payments_task.call() == {"unchanged": 1}
     assert cache.get(BACKOFF_KEY) is None
+
+
+def test_with_bakong_slow_the_status_endpoint_still_answers_pending_quickly(api, product, bakong):
+    import time
+
+    md5 = checkout(api, product)["payment"]["md5"]
+    control(bakong, "/sandbox/mode/", {"mode": "slow", "delay": 10})
+    started = time.monotonic()
+    answer = status(api, md5)
+    elapsed = time.monotonic() - started
+    assert answer["status"] == "pending"
+    assert elapsed < 2.5, elapsed
+    # The cart and checkout pages never call Bakong at all.
+    started = time.monotonic()
+    assert api.client.get("/cart/").status_code == 200
+    assert time.monotonic() - started < 1.5

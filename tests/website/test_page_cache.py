@@ -86,3 +86,9 @@ def test_editors_previews_are_never_served_to_visitors(admin_client, client, pro
 def test_not_found_pages_and_search_are_not_cached(client, product):
     assert "X-Page-Cache" not in client.get("/no-such-page/")
     assert "X-Page-Cache" not in client.get("/search/", {"q": "pepper"})
+
+
+def test_odd_long_query_strings_are_served_fresh_not_stored(client, product):
+    url = product.url + "?sort=" + "x" * 400
+    assert client.get(url).status_code == 200
+    assert "X-Page-Cache" not in client.get(url)

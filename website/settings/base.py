@@ -251,6 +251,8 @@ BAKONG_MERCHANT_NAME = env("BAKONG_MERCHANT_NAME", default="Angkor Market")
 BAKONG_MERCHANT_CITY = env("BAKONG_MERCHANT_CITY", default="Phnom Penh")
 BAKONG_CONNECT_TIMEOUT = env.float("BAKONG_CONNECT_TIMEOUT", default=3.0)
 BAKONG_READ_TIMEOUT = env.float("BAKONG_READ_TIMEOUT", default=5.0)
+# The payment page's status check waits at most this long for Bakong (it polls again anyway).
+BAKONG_STATUS_READ_TIMEOUT = env.float("BAKONG_STATUS_READ_TIMEOUT", default=1.5)
 # A payment is only called expired after Bakong says "not found" this long past its expiry.
 BAKONG_EXPIRY_GRACE_SECONDS = env.int("BAKONG_EXPIRY_GRACE_SECONDS", default=120)
 # The status endpoint asks Bakong about a payment at most this often (shared by all workers).
