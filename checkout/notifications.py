@@ -27,7 +27,6 @@ logger = logging.getLogger(__name__)
 EMAIL = "email"
 TELEGRAM = "telegram"
 RETRY_PAUSES = (30, 60, 120, 300, 600, 1800, 3600)  # seconds, then every hour
-SENDING_LEASE = timedelta(minutes=5)  # a claim older than this belongs to a crashed worker
 
 
 class Notification(models.Model):
@@ -259,7 +258,8 @@ def _claim(notification_id, now):
         Notification.objects.filter(due, pk=notification_id).update(
             state=Notification.State.SENDING,
             attempts=models.F("attempts") + 1,
-            next_attempt_at=now + SENDING_LEASE,
+            # A claim older than this belongs to a worker that crashed mid-send.
+            next_attempt_at=now + timedelta(seconds=settings.SHOP_NOTIFICATION_LEASE_SECONDS),
         )
     )
 

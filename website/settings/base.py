@@ -273,6 +273,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where paid orders and payments needing attention are reported (default: the shop's e-mail).
 SHOP_OWNER_EMAIL = env("OWNER_EMAIL", default="")
 SHOP_MAIL_DOMAIN = env("MAIL_DOMAIN", default="angkormarket.local")
+# Seconds before a message claimed by a worker that then crashed is sent by another.
+SHOP_NOTIFICATION_LEASE_SECONDS = env.int("NOTIFICATION_LEASE_SECONDS", default=300)
 
 # Telegram (optional): the owner's chat hears about paid orders, late payments, low stock.
 TELEGRAM_BOT_TOKEN = env("TELEGRAM_BOT_TOKEN", default="")
