@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import signal
 import socket
@@ -342,6 +343,94 @@ def markdown(run):
     return "\n".join(lines)
 
 
+def run_shoppers(args):
+    """The locust shopper scenario against the benchmark stack, with worker memory sampled
+    every minute (a soak when run long enough)."""
+    import csv
+
+    workdir = RESULTS / "work-shoppers"
+    shutil.rmtree(workdir, ignore_errors=True)
+    workdir.mkdir(parents=True)
+    bench = Bench(args.database, workdir, 0, 0)
+    if not args.reuse_database:
+        bench.prepare(args.products[-1], fresh=True)
+    bench.start()
+    memory = []
+    try:
+        bench.warm_up([{"method": "GET", "path": "/"}])
+        memory.append((0, bench.worker_memory_mb()))
+        locust = subprocess.Popen(
+            [
+                PYTHON,
+                "-m",
+                "locust",
+                "-f",
+                "bench/locustfile.py",
+                "--headless",
+                "-u",
+                str(args.shoppers),
+                "-r",
+                str(max(1, args.shoppers // 50)),
+                "-t",
+                f"{args.shopper_minutes}m",
+                "--host",
+                f"http://127.0.0.1:{bench.port}",
+                "--csv",
+                str(workdir / "shoppers"),
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+            ],
+            cwd=ROOT,
+            stdout=open(workdir / "locust.log", "w"),  # noqa: SIM115
+            stderr=subprocess.STDOUT,
+        )
+        minute = 0
+        while locust.poll() is None:
+            time.sleep(60)
+            minute += 1
+            memory.append((minute, bench.worker_memory_mb()))
+        with open(workdir / "shoppers_failures.csv") as failures:
+            status_5xx = sum(
+                int(row["Occurrences"])
+                for row in csv.DictReader(failures)
+                if re.search(r"\b5\d\d\b", row["Error"])
+            )
+        with open(workdir / "shoppers_stats.csv") as stats:
+            rows = list(csv.DictReader(stats))
+    finally:
+        bench.stop()
+    lines = [
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.node()} ({os.cpu_count()} cores, locust on the "
+        f"same machine): {args.shoppers} shoppers, 5 to 15 s between steps, {args.shopper_minutes} minutes, "
+        f"gunicorn 4 sync workers, page cache in Redis.",
+        "",
+        "| request | count | failures | p50 ms | p95 ms | p99 ms | max ms |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['Name']} | {row['Request Count']} | {row['Failure Count']} | {row['50%']} | "
+            f"{row['95%']} | {row['99%']} | {float(row['Max Response Time']):.0f} |"
+        )
+    lines += [
+        "",
+        f"5xx answers: {status_5xx}",
+        "",
+        "gunicorn worker memory (MB) by minute: "
+        + "; ".join(f"{m}: {', '.join(f'{x:.0f}' for x in sizes)}" for m, sizes in memory),
+    ]
+    report = "\n".join(lines)
+    (RESULTS / "shoppers.md").write_text(report)
+    print(report)
+    if args.update_benchmarks:
+        text = (ROOT / "BENCHMARKS.md").read_text()
+        start, end = "<!-- shoppers -->", "<!-- /shoppers -->"
+        before, _, rest = text.partition(start)
+        _, _, after = rest.partition(end)
+        (ROOT / "BENCHMARKS.md").write_text(f"{before}{start}\n{report}\n{end}{after}")
+
+
 def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -353,7 +442,15 @@ def main():
     parser.add_argument("--database", default="shop_bench")
     parser.add_argument("--name", default=None)
     parser.add_argument("--update-benchmarks", action="store_true")
+    parser.add_argument(
+        "--shoppers", type=int, default=0, help="run the locust scenario with N shoppers"
+    )
+    parser.add_argument("--shopper-minutes", type=int, default=5)
+    parser.add_argument("--reuse-database", action="store_true", help="skip preparing the database")
     args = parser.parse_args()
+    if args.shoppers:
+        RESULTS.mkdir(exist_ok=True)
+        return run_shoppers(args)
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (apt-get install wrk)")
     if args.smoke:
