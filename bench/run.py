@@ -89,7 +89,8 @@ class Bench:
             "DB_USER": os.environ.get("DB_USER", "root"),
             "DB_HOST": os.environ.get("DB_HOST", "127.0.0.1"),
             "STATIC_ROOT": str(workdir / "static"),
-            "MEDIA_ROOT": str(workdir / "media"),
+            # Kept with the database it belongs to, so --reuse-database finds its images.
+            "MEDIA_ROOT": str(RESULTS / f"media-{database}"),
             "SERVE_MEDIA": "True",
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
             "BAKONG_API_BASE_URL": f"http://127.0.0.1:{self.sandbox_port}",
@@ -352,7 +353,9 @@ def run_shoppers(args):
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
     bench = Bench(args.database, workdir, 0, 0)
-    if not args.reuse_database:
+    if args.reuse_database:
+        bench.manage("collectstatic", "--noinput", "-v0")
+    else:
         bench.prepare(args.products[-1], fresh=True)
     bench.start()
     memory = []

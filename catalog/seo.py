@@ -9,10 +9,13 @@ OUT_OF_STOCK = "https://schema.org/OutOfStock"
 def product_json_ld(product, request, shop, gallery, variant_options, available):
     """JSON-LD for a product page; availability comes from stock, prices in the base currency."""
     url = product.get_full_url(request)
-    images = [
-        request.build_absolute_uri(item.image.get_rendition("fill-1200x630|format-jpeg").url)
-        for item in gallery
-    ]
+    images = []
+    for item in gallery:
+        try:
+            rendition = item.image.get_rendition("fill-1200x630|format-jpeg")
+        except OSError:  # includes Wagtail's SourceImageIOError
+            continue  # a missing original file must not take the product page down
+        images.append(request.build_absolute_uri(rendition.url))
     currency = shop.base_currency
 
     def offer(price, sku, in_stock):

@@ -26,7 +26,15 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    # Rendered without context processors: the database may be what failed.
+    # Rendered without context processors: the database may be what failed. If even the
+    # template cannot render (a broken static manifest, say), answer in plain words.
     from django.template import loader
 
-    return HttpResponse(loader.get_template("500.html").render(), status=500)
+    try:
+        return HttpResponse(loader.get_template("500.html").render(), status=500)
+    except Exception:  # noqa: BLE001
+        return HttpResponse(
+            "Something went wrong on our side. Your cart and orders are safe; please try again.",
+            status=500,
+            content_type="text/plain; charset=utf-8",
+        )

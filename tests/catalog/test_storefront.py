@@ -252,3 +252,14 @@ def test_header_has_category_menu_search_and_cart_badge(client, shop):
     assert page.select_one("label[for=site-search]")
     assert page.select_one("[data-cart-count]")
     assert top.url in [a["href"] for a in page.select(".category-nav a")]
+
+
+def test_a_product_whose_image_file_is_gone_still_renders(client, shop):
+    import os
+
+    image = make_image()
+    product = make_product(make_category(), images=[image])
+    os.remove(image.file.path)
+    response = client.get(product.url)
+    assert response.status_code == 200
+    assert "image" not in json_ld(response)
