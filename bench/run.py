@@ -85,6 +85,9 @@ class Bench:
             "SECRET_KEY": "benchmark-secret-key-not-for-production-0123456789abcdef",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SECURE_SSL_REDIRECT": "False",
+            # Plain HTTP on loopback (no nginx/TLS here): browsers' cookies must travel.
+            "SESSION_COOKIE_SECURE": "False",
+            "CSRF_COOKIE_SECURE": "False",
             "DB_NAME": database,
             "DB_USER": os.environ.get("DB_USER", "root"),
             "DB_HOST": os.environ.get("DB_HOST", "127.0.0.1"),
