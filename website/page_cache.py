@@ -1,9 +1,11 @@
 """Whole-page caching of the storefront for anonymous shoppers.
 
 Catalog pages (home, categories, products) hold nothing per shopper: no cart (the badge is
-filled by a request of its own), no CSRF token, no messages for visitors without cookies. So
-for a GET from a visitor with no session and no messages cookie, the rendered page is kept in
-the shared cache and served from there, before Wagtail's routing and without the database.
+filled by a request of its own), no CSRF token, and rendering them never reads the session. So
+for a GET from anyone who is not logged in and has no pending messages (shoppers with a cart
+included), the rendered page is kept in the shared cache and served from there, before
+Wagtail's routing and without the database. Logged-in users carry the AUTH_COOKIE marker (set
+at login, cleared at logout) and always get fresh pages, with the Wagtail userbar.
 
 Correctness comes from a version number in the cache key: publishing, unpublishing, moving or
 deleting any page, editing site settings, and any change of stock bump it, so no page is
@@ -55,10 +57,38 @@ def bump_version():
     transaction.on_commit(_bump)
 
 
+AUTH_COOKIE = "shop_auth"
+
+
 def _cookie_free(request):
-    return not (
-        request.COOKIES.get(settings.SESSION_COOKIE_NAME) or request.COOKIES.get("messages")
-    )
+    return not (request.COOKIES.get(AUTH_COOKIE) or request.COOKIES.get("messages"))
+
+
+class AuthMarkerMiddleware:
+    """Keep the AUTH_COOKIE marker in step with the login state, looking at requests that used
+    the session anyway (logins, logouts, account and admin pages), so catalog pages never
+    need to."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or not session.accessed:
+            return response
+        logged_in = getattr(request, "user", None) is not None and request.user.is_authenticated
+        if logged_in and not request.COOKIES.get(AUTH_COOKIE):
+            response.set_cookie(
+                AUTH_COOKIE,
+                "1",
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+            )
+        elif not logged_in and request.COOKIES.get(AUTH_COOKIE):
+            response.delete_cookie(AUTH_COOKIE, samesite="Lax")
+        return response
 
 
 MAX_PATH = 300  # longer URLs (odd query strings) are served fresh rather than filling the cache

@@ -51,14 +51,32 @@ def test_a_sale_shows_at_once(client, product, details, shop, delivery):
     assert b"Sold out" in page.content
 
 
-def test_shoppers_with_a_session_never_get_or_make_cached_pages(product):
+def test_shoppers_with_a_cart_share_cached_pages_which_hold_nothing_of_theirs(product):
     shopper = Client()
     shopper.post("/cart/add/", {"product_id": product.pk, "quantity": "1"})
+    shopper.get("/cart/")  # reads and clears the "added" message
     assert "sessionid" in shopper.cookies
-    response = shopper.get(product.url)
-    assert "X-Page-Cache" not in response
+    first = shopper.get(product.url)
+    assert first["X-Page-Cache"] == "miss"
+    assert b"csrfmiddlewaretoken" not in first.content
     visitor = Client()
-    assert visitor.get(product.url)["X-Page-Cache"] == "miss"  # the shopper's view was not stored
+    shared = visitor.get(product.url)
+    assert shared["X-Page-Cache"] == "hit"
+    assert b"Item added" not in shared.content
+
+
+def test_logged_in_users_always_get_fresh_pages_with_the_userbar(product, admin_user):
+    editor = Client()
+    response = editor.post(
+        "/admin/login/", {"username": admin_user.username, "password": "password"}
+    )
+    assert response.status_code == 302
+    assert editor.cookies["shop_auth"].value == "1"
+    page = editor.get(product.url)
+    assert "X-Page-Cache" not in page
+    assert b"wagtail-userbar" in page.content
+    editor.post("/admin/logout/")
+    assert editor.cookies["shop_auth"].value == ""  # cleared at logout
 
 
 def test_cached_pages_hold_nothing_personal(client, product):
