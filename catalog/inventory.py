@@ -129,11 +129,38 @@ def set_stock(product, quantity, variant=None, low_stock_threshold=None):
     return record
 
 
-def _stock_display_changed():
-    """Pages show availability: cached copies must not outlive a stock change."""
-    from website.page_cache import bump_version
+def _shown_stock(rows):
+    """What a product page can show about stock, given ``(variant_key, quantity, threshold)``
+    for all the product's records: nothing when every item has more than its low-stock
+    threshold ("In stock"), otherwise the exact quantities (sold out, "only N left")."""
+    rows = sorted(rows)
+    if all(quantity > threshold for _, quantity, threshold in rows):
+        return "plenty"
+    return tuple((key, quantity) for key, quantity, _ in rows)
 
-    bump_version()
+
+def _stock_display_changed(records, deltas):
+    """Make stale the cached pages whose stock display ``deltas`` (``{record pk: change}``)
+    alter: the page of a product whose shown stock changes, and every page with product cards
+    when an item sells out or comes back. ``records`` are all the products' records, with
+    their quantities before the change. A sale of an item with plenty left changes nothing."""
+    from website.page_cache import LISTINGS, bump, product_tag
+
+    tags = set()
+    by_product = {}
+    for record in records:
+        by_product.setdefault(record.product_id, []).append(record)
+    for product_id, rows in by_product.items():
+        before = [(r.variant_key, r.quantity, r.low_stock_threshold) for r in rows]
+        after = [
+            (r.variant_key, r.quantity + deltas.get(r.pk, 0), r.low_stock_threshold) for r in rows
+        ]
+        if _shown_stock(before) != _shown_stock(after):
+            tags.add(product_tag(product_id))
+        if any((b[1] > 0) != (a[1] > 0) for b, a in zip(before, after, strict=True)):
+            tags.add(LISTINGS)
+    if tags:
+        bump(*sorted(tags))
 
 
 class OutOfStock(Exception):
@@ -174,7 +201,7 @@ def reserve_stock(items):
         StockRecord.objects.select_for_update()
         .filter(product_id__in=product_ids)
         .order_by("pk")
-        .only("pk", "product_id", "variant_key", "quantity")
+        .only("pk", "product_id", "variant_key", "quantity", "low_stock_threshold")
     )
     by_key = {(r.product_id, r.variant_key): r for r in records}
     shortages = {
@@ -191,7 +218,7 @@ def reserve_stock(items):
         )
         if updated != 1:  # cannot happen under the row lock; kept as the last line of defence
             raise OutOfStock({(record.product_id, record.variant_key): record.quantity})
-    _stock_display_changed()
+    _stock_display_changed(records, {by_key[key].pk: -quantity for key, quantity in wanted.items()})
 
 
 def release_stock(items):
@@ -202,16 +229,18 @@ def release_stock(items):
     wanted = {key: qty for key, qty in items.items() if qty > 0}
     if not wanted:
         return
-    records = (
+    records = list(
         StockRecord.objects.select_for_update()
         .filter(product_id__in={product_id for product_id, _ in wanted})
         .order_by("pk")  # the same lock order as reserve_stock
-        .only("pk", "product_id", "variant_key")
+        .only("pk", "product_id", "variant_key", "quantity", "low_stock_threshold")
     )
     # A product deleted since the order was placed took its stock rows with it; its units
     # have nowhere to go back to and are simply not returned.
+    deltas = {}
     for record in records:
         key = (record.product_id, record.variant_key)
         if key in wanted:
             StockRecord.objects.filter(pk=record.pk).update(quantity=F("quantity") + wanted[key])
-    _stock_display_changed()
+            deltas[record.pk] = wanted[key]
+    _stock_display_changed(records, deltas)

@@ -158,10 +158,15 @@ def product_detail(product):
             ProductPage.objects.live().public().child_of(parent).exclude(pk=product.pk)
         ).order_by("path")[:4]
     )
+    from checkout.cart import MAX_LINE_QUANTITY
+
     return {
         "gallery": gallery,
         "variant_options": options,
         "available": available,
+        # The quantity box's limit: the stock when it is low (and shown), else the cart's own
+        # limit, so a sale of an item with plenty left changes nothing on the page.
+        "quantity_limit": available if low else MAX_LINE_QUANTITY,
         "in_stock": available > 0,
         "low_stock": low,
         "specifications": list(product.specifications.order_by("sort_order")),

@@ -19,7 +19,7 @@ from wagtail.search import index
 
 from catalog.inventory import StockAdjustment, StockRecord  # noqa: F401  (registers the models)
 from website.blocks import BaseStreamBlock
-from website.page_cache import CacheablePageMixin
+from website.page_cache import LISTINGS, CacheablePageMixin, product_tag
 
 MONEY_DIGITS = {"max_digits": 12, "decimal_places": 2}
 
@@ -42,6 +42,7 @@ class CategoryPage(CacheablePageMixin, Page):
 
     parent_page_types = ["website.HomePage", "catalog.CategoryPage"]
     subpage_types = ["catalog.CategoryPage", "catalog.ProductPage"]
+    page_cache_tags = (LISTINGS,)  # product cards, and the "in stock only" filter
 
     class Meta:
         verbose_name = "category"
@@ -148,6 +149,10 @@ class ProductPage(CacheablePageMixin, Page):
     @property
     def on_sale(self):
         return self.compare_at_price is not None and self.compare_at_price > self.price
+
+    def cache_tags(self):
+        # The stock this page shows, and its related products' cards.
+        return (LISTINGS, product_tag(self.pk))
 
     @cached_property
     def main_image(self):

@@ -5,15 +5,19 @@ from django.shortcuts import render
 
 from catalog.listing import product_cards_by_id
 from catalog.search import clean_query, search_products
+from website.page_cache import LISTINGS, depend_on, mark_cacheable
 
 
 def search(request):
+    """Search results: the same for every anonymous visitor, so cached like catalog pages
+    (per query string) and made stale by the same changes."""
+    depend_on(request, LISTINGS)
     query = clean_query(request.GET.get("q"))
     results = search_products(query)
     page = Paginator(results, 24).get_page(request.GET.get("page"))
     # Search results are page objects without card data; fetch the cards for this page only.
     cards = product_cards_by_id([product.pk for product in page.object_list])
-    return render(
+    response = render(
         request,
         "catalog/search_results.html",
         {
@@ -23,3 +27,4 @@ def search(request):
             "result_count": page.paginator.count,
         },
     )
+    return mark_cacheable(response)

@@ -12,11 +12,13 @@ from wagtail.models import Page
 
 from website import money
 from website.blocks import HomeStreamBlock
-from website.page_cache import CacheablePageMixin
+from website.page_cache import LISTINGS, CacheablePageMixin
 
 
 class HomePage(CacheablePageMixin, Page):
     """The storefront's front page: a hero and editable sections of categories and products."""
+
+    page_cache_tags = (LISTINGS,)  # featured product cards show "sold out"
 
     hero_title = models.CharField(max_length=120, default="Made in Cambodia")
     hero_text = models.TextField(blank=True, max_length=400)

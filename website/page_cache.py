@@ -1,26 +1,42 @@
 """Whole-page caching of the storefront for anonymous shoppers.
 
-Catalog pages (home, categories, products) hold nothing per shopper: no cart (the badge is
-filled by a request of its own), no CSRF token, and rendering them never reads the session. So
-for a GET from anyone who is not logged in and has no pending messages (shoppers with a cart
-included), the rendered page is kept in the shared cache and served from there, before
-Wagtail's routing and without the database. Logged-in users carry the AUTH_COOKIE marker (set
-at login, cleared at logout) and always get fresh pages, with the Wagtail userbar.
+Catalog pages (home, categories, products, search results) hold nothing per shopper: no cart
+(the badge is filled by a request of its own), no CSRF token, and rendering them never reads
+the session. So for a GET from anyone who is not logged in and has no pending messages
+(shoppers with a cart included), the rendered page is kept in the shared cache and served from
+there, before Wagtail's routing and without the database. Logged-in users carry the AUTH_COOKIE
+marker (set at login, cleared at logout) and always get fresh pages, with the Wagtail userbar.
 
-Correctness comes from a version number in the cache key: publishing, unpublishing, moving or
-deleting any page, editing site settings, and any change of stock bump it, so no page is
-served stale after an editor's change or a sale. Previews and logged-in editors never touch
-the cache (they have a session). Only pages that say they are cacheable are stored.
+Correctness comes from version numbers ("tags") stored next to each cached page and compared on
+every hit, in one round trip to the cache:
+
+- ``site``, on every page: publishing, unpublishing, moving or deleting any page, and editing
+  site settings or a stock record by hand bump it, so nothing is served stale after an editor's
+  change.
+- ``listings``, on pages that show product cards (home, categories, search, a product's
+  related products): bumped when an item sells out or comes back, the only stock change a card
+  shows.
+- ``product:<id>``, on a product's page: bumped when the stock it displays changes (sold out,
+  back in stock, the "only N left" count); a sale of an item with plenty left changes nothing
+  shown and keeps the page cached.
+
+Tags are read before a page is rendered, and bumped both when the change is made and again
+when its transaction commits, so a page rendered from data read in between cannot outlive it.
+Previews and logged-in editors never touch the cache. Only pages that say they are cacheable
+are stored.
 """
 
 import hashlib
+import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
 
-VERSION_KEY = "pagecache:version"
+TAG_PREFIX = "pagecache:tag:"
+SITE = "site"
+LISTINGS = "listings"
 SKIP_PREFIXES = (
     "/admin/",
     "/api/",
@@ -35,26 +51,50 @@ SKIP_PREFIXES = (
 )
 
 
-def _version():
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, 1, None)
-        version = cache.get(VERSION_KEY) or 1
-    return version
+def product_tag(product_id):
+    return f"product:{product_id}"
 
 
-def _bump():
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.add(VERSION_KEY, 2, None)
+def _tag_keys(tags):
+    return [TAG_PREFIX + tag for tag in tags]
+
+
+def _bump_keys(keys):
+    for key in keys:
+        try:
+            cache.incr(key)
+        except ValueError:
+            # Never set (or evicted): start from a value no cached page can have recorded.
+            cache.add(key, time.time_ns(), None)
+
+
+def bump(*tags):
+    """Make cached pages carrying any of ``tags`` stale: now, and again once the current
+    transaction commits (a request in between could otherwise cache the old state)."""
+    keys = _tag_keys(tags)
+    _bump_keys(keys)
+    transaction.on_commit(lambda: _bump_keys(keys))
 
 
 def bump_version():
-    """Make every cached page stale: now, and again once the current transaction commits (a
-    request in between could otherwise cache the old state under the new version)."""
-    _bump()
-    transaction.on_commit(_bump)
+    """Make every cached page stale."""
+    bump(SITE)
+
+
+def depend_on(request, *tags):
+    """Record that the page being rendered for ``request`` shows what ``tags`` stand for.
+    Call before reading the data the page shows."""
+    deps = getattr(request, "_page_cache_deps", None)
+    if deps is None or not tags:  # the page will not be cached: nothing to record
+        return
+    keys = _tag_keys(tags)
+    found = cache.get_many(keys)
+    deps.update({key: found.get(key, 0) for key in keys})
+
+
+def _is_fresh(deps):
+    current = cache.get_many(list(deps))
+    return all(current.get(key, 0) == version for key, version in deps.items())
 
 
 AUTH_COOKIE = "shop_auth"
@@ -94,9 +134,9 @@ class AuthMarkerMiddleware:
 MAX_PATH = 300  # longer URLs (odd query strings) are served fresh rather than filling the cache
 
 
-def _key(request, version):
+def _key(request):
     digest = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
-    return f"pagecache:{version}:{digest}"
+    return f"pagecache:page:{digest}"
 
 
 def can_use_cache(request):
@@ -118,13 +158,14 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not can_use_cache(request):
             return self.get_response(request)
-        version = _version()
-        key = _key(request, version)
+        key = _key(request)
         hit = cache.get(key)
-        if hit is not None:
+        if hit is not None and _is_fresh(hit["deps"]):
             response = HttpResponse(hit["content"], content_type=hit["content_type"])
             response["X-Page-Cache"] = "hit"
             return response
+        request._page_cache_deps = {}
+        depend_on(request, SITE)
         response = self.get_response(request)
         if (
             getattr(response, "shop_cacheable", False)
@@ -134,20 +175,38 @@ class PageCacheMiddleware:
         ):
             cache.set(
                 key,
-                {"content": response.content, "content_type": response["Content-Type"]},
+                {
+                    "content": response.content,
+                    "content_type": response["Content-Type"],
+                    "deps": request._page_cache_deps,
+                },
                 settings.SHOP_PAGE_CACHE_SECONDS,
             )
             response["X-Page-Cache"] = "miss"
         return response
 
 
+def mark_cacheable(response):
+    """Let the middleware store this response (it must be the same for every anonymous
+    visitor, and its tags recorded with ``depend_on`` before rendering)."""
+    response.shop_cacheable = True
+    return response
+
+
 class CacheablePageMixin:
     """For page models whose output is the same for every anonymous visitor."""
 
+    #: Tags (besides ``site``) this kind of page depends on; see ``cache_tags``.
+    page_cache_tags = ()
+
+    def cache_tags(self):
+        return self.page_cache_tags
+
     def serve(self, request, *args, **kwargs):
+        depend_on(request, *self.cache_tags())
         response = super().serve(request, *args, **kwargs)
         if not getattr(request, "is_preview", False):
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()
-            response.shop_cacheable = True
+            mark_cacheable(response)
         return response

@@ -5,9 +5,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from catalog.inventory import set_stock
+from catalog.inventory import StockRecord, set_stock
 from checkout.cart import Cart, CartLine
-from checkout.orders import place_order
+from checkout.orders import cancel_by_shopper, place_order
 from tests.factories import make_category, make_product
 
 pytestmark = pytest.mark.django_db
@@ -101,12 +101,143 @@ def test_editors_previews_are_never_served_to_visitors(admin_client, client, pro
     assert b"Secret draft title" not in page.content
 
 
-def test_not_found_pages_and_search_are_not_cached(client, product):
+def test_not_found_pages_are_not_cached(client, product):
     assert "X-Page-Cache" not in client.get("/no-such-page/")
-    assert "X-Page-Cache" not in client.get("/search/", {"q": "pepper"})
+    assert "X-Page-Cache" not in client.get("/no-such-page/")
+
+
+def test_search_results_are_cached_per_query_and_made_stale_by_publishing(client, product):
+    first = client.get("/search/", {"q": "pepper"})
+    assert first["X-Page-Cache"] == "miss"
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/search/", {"q": "pepper"})
+    assert again["X-Page-Cache"] == "hit"
+    assert len(queries) == 0
+    assert client.get("/search/", {"q": "kampot"})["X-Page-Cache"] == "miss"
+    product.title = "Kampot Red Pepper"
+    product.save_revision().publish()
+    fresh = client.get("/search/", {"q": "pepper"})
+    assert fresh["X-Page-Cache"] == "miss"
+    assert b"Kampot Red Pepper" in fresh.content
 
 
 def test_odd_long_query_strings_are_served_fresh_not_stored(client, product):
     url = product.url + "?sort=" + "x" * 400
     assert client.get(url).status_code == 200
     assert "X-Page-Cache" not in client.get(url)
+
+
+# --- what a sale makes stale ------------------------------------------------------------------
+
+
+def _sell(product, quantity, details, shop, variant=None):
+    cart = Cart.objects.create()
+    CartLine.objects.create(
+        cart=cart, product=product, variant_key=variant.pk if variant else 0, quantity=quantity
+    )
+    order, _ = place_order(cart, details, shop)
+    return order
+
+
+def test_a_sale_with_plenty_left_keeps_every_page_cached(client, product, details, shop):
+    set_stock(product, 20)  # threshold 3
+    category = product.get_parent()
+    pages = [product.url, category.url, "/", "/search/?q=pepper"]
+    for url in pages:
+        assert client.get(url)["X-Page-Cache"] == "miss"
+    _sell(product, 2, details, shop)
+    for url in pages:
+        response = client.get(url)
+        assert response["X-Page-Cache"] == "hit", url
+    assert b"In stock" in client.get(product.url).content
+    assert StockRecord.objects.get(product=product).quantity == 18
+
+
+def test_entering_the_low_stock_range_refreshes_only_the_product_page(
+    client, product, details, shop
+):
+    set_stock(product, 5)
+    category = product.get_parent()
+    client.get(product.url), client.get(category.url)
+    _sell(product, 2, details, shop)  # 3 left: at the threshold
+    page = client.get(product.url)
+    assert page["X-Page-Cache"] == "miss"
+    assert b"Only 3 left" in page.content
+    assert b'max="3"' in page.content
+    assert client.get(category.url)["X-Page-Cache"] == "hit"  # cards show no counts
+    _sell(product, 1, details, shop)  # every further sale changes the count shown
+    assert b"Only 2 left" in client.get(product.url).content
+
+
+def test_selling_out_and_coming_back_refreshes_cards_everywhere(client, product, details, shop):
+    set_stock(product, 2)
+    other = make_product(product.get_parent(), title="Palm Sugar", stock=9)
+    category = product.get_parent()
+    pages = [product.url, other.url, category.url, "/", "/search/?q=pepper"]
+    for url in pages:
+        client.get(url)
+    order = _sell(product, 2, details, shop)
+    for url in pages:
+        response = client.get(url)
+        assert response["X-Page-Cache"] == "miss", url
+    assert b"Sold out" in client.get(category.url).content
+    assert b"Sold out" in client.get("/search/?q=pepper").content
+    cancel_by_shopper(order)
+    back = client.get(category.url)
+    assert back["X-Page-Cache"] == "miss"
+    assert b"Sold out" not in back.content
+    assert b"Only 2 left" in client.get(product.url).content
+
+
+def test_a_variant_selling_out_refreshes_its_product_page(client, details, shop):
+    product = make_product(
+        make_category(title="Scarves"),
+        title="Krama",
+        variants=[("Red", None, 10), ("Blue", None, 1)],
+    )
+    red, blue = product.variants.order_by("sort_order")
+    assert b"(sold out)" not in client.get(product.url).content
+    _sell(product, 1, details, shop, variant=blue)
+    page = client.get(product.url)
+    assert page["X-Page-Cache"] == "miss"
+    assert b"(sold out)" in page.content
+    _sell(product, 1, details, shop, variant=red)  # the page shows exact counts now
+    assert client.get(product.url)["X-Page-Cache"] == "miss"
+
+
+def test_a_lost_version_counts_as_a_change(client, product):
+    from django.core.cache import cache
+
+    client.get(product.url)
+    assert client.get(product.url)["X-Page-Cache"] == "hit"
+    assert cache.get("pagecache:tag:site")  # set when the product was published
+    cache.delete("pagecache:tag:site")  # evicted, or the cache restarted
+    assert client.get(product.url)["X-Page-Cache"] == "miss"
+
+
+def test_stock_edited_by_hand_refreshes_every_page(client, product):
+    client.get(product.url)
+    record = StockRecord.objects.get(product=product)
+    record.quantity = 0
+    record.save()
+    page = client.get(product.url)
+    assert page["X-Page-Cache"] == "miss"
+    assert b"Sold out" in page.content
+
+
+@pytest.mark.parametrize(
+    "before, after, changed",
+    [
+        ([(0, 20, 3)], [(0, 18, 3)], False),  # plenty left: nothing shown changes
+        ([(0, 5, 3)], [(0, 3, 3)], True),  # enters the low range
+        ([(0, 3, 3)], [(0, 2, 3)], True),  # "only 3 left" becomes "only 2 left"
+        ([(0, 1, 0)], [(0, 0, 0)], True),  # sold out with no threshold
+        ([(1, 20, 3), (2, 9, 3)], [(1, 19, 3), (2, 9, 3)], False),
+        # A low variant makes every count visible (the page may show their sum).
+        ([(1, 2, 10), (2, 5, 3)], [(1, 2, 10), (2, 4, 3)], True),
+    ],
+)
+def test_what_counts_as_a_change_of_the_stock_shown(before, after, changed):
+    from catalog.inventory import _shown_stock
+
+    assert (_shown_stock(before) != _shown_stock(after)) is changed
