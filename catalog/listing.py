@@ -8,7 +8,7 @@ from django.db.models import Prefetch
 from wagtail.images import get_image_model
 
 from catalog.inventory import annotate_in_stock, stock_for_product
-from catalog.models import ProductImage, ProductPage
+from catalog.models import ProductImage, ProductPage, for_shoppers
 
 CARD_RENDITION = "fill-480x480|format-webp"
 GALLERY_RENDITIONS = ("fill-900x900|format-webp", "fill-120x120|format-webp")
@@ -114,7 +114,7 @@ def product_cards(products):
 
 def product_cards_by_id(ids):
     """Live products with the given ids, as cards, in the order of ``ids``."""
-    found = {p.pk: p for p in product_cards(ProductPage.objects.live().public().filter(pk__in=ids))}
+    found = {p.pk: p for p in product_cards(for_shoppers(ProductPage.objects.filter(pk__in=ids)))}
     return [found[pk] for pk in ids if pk in found]
 
 
@@ -155,7 +155,7 @@ def product_detail(product):
     parent = breadcrumbs[-1] if breadcrumbs else product.get_parent()
     related = list(
         product_cards(
-            ProductPage.objects.live().public().child_of(parent).exclude(pk=product.pk)
+            for_shoppers(ProductPage.objects.child_of(parent)).exclude(pk=product.pk)
         ).order_by("path")[:4]
     )
     from checkout.cart import MAX_LINE_QUANTITY

@@ -14,7 +14,7 @@ from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 
 from catalog.inventory import StockAdjustment, StockRecord  # noqa: F401  (registers the models)
@@ -22,6 +22,22 @@ from website.blocks import BaseStreamBlock
 from website.page_cache import LISTINGS, CacheablePageMixin, product_tag
 
 MONEY_DIGITS = {"max_digits": 12, "decimal_places": 2}
+
+
+def for_shoppers(pages):
+    """``pages.live().public()``, without the query Wagtail's ``public()`` makes every time
+    to find the private sections: their paths are kept in memory until the site changes (a
+    view restriction saved or deleted bumps the page cache's ``site`` version)."""
+    from website.page_cache import remembered
+
+    private_paths = remembered(
+        "private-sections",
+        lambda: list(PageViewRestriction.objects.values_list("page__path", flat=True)),
+    )
+    pages = pages.live()
+    for path in private_paths:
+        pages = pages.exclude(path__startswith=path)
+    return pages
 
 
 class CategoryPage(CacheablePageMixin, Page):
@@ -50,10 +66,10 @@ class CategoryPage(CacheablePageMixin, Page):
 
     def get_products(self):
         """Live products in this category and every category below it."""
-        return ProductPage.objects.live().public().descendant_of(self)
+        return for_shoppers(ProductPage.objects.descendant_of(self))
 
     def get_subcategories(self):
-        return CategoryPage.objects.child_of(self).live().public().order_by("path")
+        return for_shoppers(CategoryPage.objects.child_of(self)).order_by("path")
 
     def get_context(self, request, *args, **kwargs):
         from catalog.listing import ListingOptions, product_cards

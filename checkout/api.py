@@ -33,7 +33,7 @@ def validated(serializer_class, request):
 
 def cart_response(request, cart, **extra):
     contents = carts.cart_contents(cart)
-    return serializers.cart_payload(contents, shop_for(request)) | extra
+    return serializers.cart_payload(contents, shop_for(request), request._request) | extra
 
 
 @method_decorator(ensure_csrf_cookie, name="dispatch")

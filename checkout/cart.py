@@ -11,11 +11,25 @@ from django.conf import settings
 from django.db import models, transaction
 
 from catalog.inventory import PRODUCT_ITSELF, available_quantities
-from catalog.models import ProductPage, ProductVariant
+from catalog.models import ProductPage, ProductVariant, for_shoppers
 from checkout.errors import Conflict, NotFound, ShopError
 
 SESSION_KEY = "cart_id"
 MAX_LINE_QUANTITY = 99
+# What carts, checkout and their replies read of a product (and what its URL needs): loading
+# whole product pages (every page column, the description's JSON) was most of a cart's cost.
+PRODUCT_FIELDS = (
+    "id",
+    "title",
+    "slug",
+    "path",
+    "depth",
+    "url_path",
+    "live",
+    "sku",
+    "price",
+    "variant_label",
+)
 
 
 class Cart(models.Model):
@@ -114,7 +128,7 @@ def merge_guest_cart_into_user_cart(request, user):
 
 def resolve_item(product_id, variant_id=None):
     """The live product (and variant) a shopper asked for, or a ``ShopError`` saying why not."""
-    product = ProductPage.objects.live().public().filter(pk=product_id).first()
+    product = for_shoppers(ProductPage.objects.filter(pk=product_id).only(*PRODUCT_FIELDS)).first()
     if product is None:
         raise NotFound("That product is not available.", code="product_not_found")
     variants = list(product.variants.all())
@@ -283,9 +297,7 @@ def cart_contents(cart, with_images=False):
     lines = list(cart.lines.all())
     if not lines:
         return CartContents(cart=cart)
-    products = (
-        ProductPage.objects.live().public().filter(pk__in={line.product_id for line in lines})
-    )
+    products = for_shoppers(ProductPage.objects.filter(pk__in={line.product_id for line in lines}))
     if with_images:
         from catalog.listing import with_card_data
 

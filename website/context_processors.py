@@ -6,15 +6,19 @@ from django.utils.functional import SimpleLazyObject
 def _category_menu(request):
     from wagtail.models import Site
 
-    from catalog.models import CategoryPage
+    from website.page_cache import remembered
 
     site = Site.find_for_request(request)
     if site is None:
         return []
+    return remembered(("category-menu", site.pk), lambda: _menu_for(site))
+
+
+def _menu_for(site):
+    from catalog.models import CategoryPage, for_shoppers
+
     return list(
-        CategoryPage.objects.live()
-        .public()
-        .child_of(site.root_page)
+        for_shoppers(CategoryPage.objects.child_of(site.root_page))
         .in_menu()
         .order_by("path")
         .only("id", "title", "url_path", "path", "depth", "slug")

@@ -1,5 +1,6 @@
 """The home page and the shop's site-wide settings."""
 
+import copy
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -142,6 +143,27 @@ class ShopSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = "shop settings"
+
+    @classmethod
+    def for_request(cls, request):
+        """The settings for the request's site, as Wagtail's ``for_request`` gives them, but
+        kept in memory between requests (until a change bumps the page cache's ``site``
+        version) instead of read from the database every time."""
+        attr_name = cls.get_cache_attr_name()
+        if hasattr(request, attr_name):
+            return getattr(request, attr_name)
+        from wagtail.models import Site
+
+        from website.page_cache import remembered
+
+        site = Site.find_for_request(request)
+        shared = remembered(
+            ("shop-settings", site.pk if site else None), lambda: cls.for_site(site)
+        )
+        instance = copy.copy(shared)  # each request gets its own object to hang itself on
+        instance._request = request
+        setattr(request, attr_name, instance)
+        return instance
 
     @property
     def other_currency(self):

@@ -92,6 +92,45 @@ def depend_on(request, *tags):
     deps.update({key: found.get(key, 0) for key in keys})
 
 
+_remembered = {}
+
+
+def remembered(key, build):
+    """``build()``, kept in this process until the ``site`` tag changes: for the few things
+    almost every request needs and only editors change (the Site for a host name, the shop's
+    settings, which sections are private). Costs one cache read instead of database queries;
+    whatever changes them bumps ``site`` (see ``website.signals``)."""
+    tag = TAG_PREFIX + SITE
+    version = cache.get(tag)  # read before building: a change meanwhile shows next time
+    if version is None:  # never set, evicted or flushed: start a version nothing has seen
+        cache.add(tag, time.time_ns(), None)
+        version = cache.get(tag)
+    hit = _remembered.get(key)
+    if hit is not None and hit[0] == version:
+        return hit[1]
+    value = build()
+    _remembered[key] = (version, value)
+    return value
+
+
+class SiteMiddleware:
+    """Find the request's Wagtail Site from memory rather than with a query on every request.
+    Wagtail keeps the Site it found in ``request._wagtail_site`` (``Site.find_for_request``);
+    this fills it in first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from wagtail.models import Site
+
+        host = request._get_raw_host()
+        request._wagtail_site = remembered(
+            ("site", host, request.get_port()), lambda: Site._find_for_request(request)
+        )
+        return self.get_response(request)
+
+
 def _is_fresh(deps):
     current = cache.get_many(list(deps))
     return all(current.get(key, 0) == version for key, version in deps.items())

@@ -2,7 +2,7 @@
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from website.page_cache import bump_version
@@ -21,5 +21,5 @@ def content_saved(sender, instance, **kwargs):
     from catalog.inventory import StockRecord
     from website.models import ShopSettings
 
-    if isinstance(instance, Page | Site | ShopSettings | StockRecord):
+    if isinstance(instance, Page | Site | ShopSettings | StockRecord | PageViewRestriction):
         bump_version()

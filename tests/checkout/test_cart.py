@@ -163,3 +163,60 @@ def test_catalog_pages_hold_nothing_per_shopper(client, shop, products):
     assert "csrftoken" not in response.cookies
     assert "Cookie" not in response.get("Vary", "")
     assert b"csrfmiddlewaretoken" not in response.content
+
+
+def test_the_cart_reply_is_exactly_what_the_schema_serializer_makes(api, products, shop):
+    from checkout.cart import cart_contents
+    from checkout.serializers import CartSerializer, cart_payload
+    from website import money
+
+    shirt = products["shirt"]
+    api.add(products["krama"], 3)
+    api.add(shirt, 2, variant=shirt.variants.get(name="S"))
+    api.add(shirt, 1, variant=shirt.variants.get(name="M"))
+    set_stock(products["krama"], 1)  # a line with a problem
+    reply = api.get("/api/cart/").json()
+    assert len(reply["lines"]) == 3 and reply["lines"][0]["problem"]
+
+    contents = cart_contents(Cart.objects.get())
+    expected = CartSerializer(
+        {
+            "id": contents.cart.pk,
+            "lines": [
+                item.__dict__ | {"url": item.product.url, **_line_props(item)}
+                for item in contents.items
+            ],
+            "item_count": contents.item_count,
+            "subtotal": contents.subtotal,
+            "currency": shop.base_currency,
+            "subtotal_other": {
+                "amount": shop.convert(contents.subtotal, money.KHR),
+                "currency": money.KHR,
+            },
+        }
+    ).data
+    assert reply == expected
+    assert cart_payload(contents, shop) == expected
+
+
+def _line_props(item):
+    names = ("id", "quantity", "title", "variant_name", "sku", "line_total", "problem")
+    return {name: getattr(item, name) for name in names} | {
+        "product": item.product,
+        "variant": item.variant,
+    }
+
+
+def test_products_in_a_private_section_cannot_be_bought_until_it_opens(api, products):
+    from wagtail.models import PageViewRestriction
+
+    category = products["krama"].get_parent()
+    assert api.add(products["krama"]).status_code == 200
+    restriction = PageViewRestriction.objects.create(
+        page=category, restriction_type=PageViewRestriction.PASSWORD, password="staff"
+    )
+    response = api.add(products["pepper"])
+    assert (response.status_code, response.json()["error"]["code"]) == (404, "product_not_found")
+    assert api.get("/api/cart/").json()["lines"] == []  # the krama line dropped out
+    restriction.delete()
+    assert api.add(products["pepper"]).status_code == 200
