@@ -7,6 +7,7 @@ Run with the benchmark's environment:  python bench/prepare.py <sessions> <payme
 import json
 import os
 import sys
+from importlib import import_module
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -17,7 +18,6 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.middleware.csrf import _get_new_csrf_string  # noqa: E402
 from wagtail.models import Site  # noqa: E402
 
@@ -31,7 +31,7 @@ from website.models import ShopSettings  # noqa: E402
 def session_with_cart(products, index):
     cart = Cart.objects.create()
     CartLine.objects.create(cart=cart, product=products[index % len(products)], quantity=1)
-    session = SessionStore()
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = cart.pk
     session.create()
     return session.session_key

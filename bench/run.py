@@ -199,6 +199,66 @@ class Bench:
                     sizes.append(int(line.split()[1]) / 1024)
         return sizes
 
+    def profile(self, endpoint):
+        """Start py-spy on one worker for the next measurement; returns the running process."""
+        worker = subprocess.run(
+            ["pgrep", "-P", str(self.processes[1].pid)], capture_output=True, text=True
+        ).stdout.split()[0]
+        out = self.dir / f"profile-{re.sub(r'[^a-z0-9]+', '-', endpoint.lower()).strip('-')}.txt"
+        process = subprocess.Popen(
+            [
+                str(Path(PYTHON).parent / "py-spy"),
+                "record",
+                "--pid",
+                worker,
+                "--format",
+                "raw",
+                "--rate",
+                "200",
+                "--duration",
+                str(self.duration + 2),
+                "--output",
+                str(out),
+                "--nonblocking",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        process.output = out
+        return process
+
+    @staticmethod
+    def profile_summary(process, top=12):
+        """The functions (and files) a worker spent its samples in, inclusive, from py-spy's
+        collapsed stacks: where an endpoint's time goes."""
+        process.wait(timeout=120)
+        inclusive, total = {}, 0
+        for line in process.output.read_text().splitlines():
+            stack, _, count = line.rpartition(" ")
+            count = int(count)
+            total += count
+            seen = set()
+            for frame in stack.split(";"):
+                name = (
+                    frame.split(" (")[0]
+                    + " ("
+                    + frame.split(" (")[-1]
+                    .split(":")[0]
+                    .split("/site-packages/")[-1]
+                    .split("/work/main/")[-1]
+                )
+                if name not in seen:
+                    seen.add(name)
+                    inclusive[name] = inclusive.get(name, 0) + count
+        ranked = sorted(inclusive.items(), key=lambda item: -item[1])
+        return {
+            "samples": total,
+            "top": [(name, round(100 * count / total, 1)) for name, count in ranked[:top]]
+            if total
+            else [],
+            "file": str(process.output),
+        }
+
     def warm_up(self, requests_):
         """One request per distinct page first: the first view of a page makes its image
         renditions, which is not what a steady shop spends its time on."""
@@ -453,6 +513,14 @@ def main():
     )
     parser.add_argument("--shopper-minutes", type=int, default=5)
     parser.add_argument("--reuse-database", action="store_true", help="skip preparing the database")
+    parser.add_argument(
+        "--only", action="append", default=[], help="measure only endpoints whose name has this"
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="sample one gunicorn worker with py-spy during each endpoint (bench/results/)",
+    )
     args = parser.parse_args()
     if args.shoppers:
         RESULTS.mkdir(exist_ok=True)
@@ -479,18 +547,25 @@ def main():
         bench = Bench(args.database, workdir, args.duration, args.connections)
         label = f"{products + 40:,} products"
         print(f"== preparing {label}", flush=True)
-        bench.prepare(products, fresh=index == 0)
+        if not args.reuse_database:
+            bench.prepare(products, fresh=index == 0)
         sessions = 20 if args.smoke else 400
         fixtures = bench.fixtures(sessions, 20 if args.smoke else 200)
         bench.start()
         try:
             rows = []
             for endpoint, requests_ in scenario(bench, fixtures):
+                wanted = endpoint.startswith("baseline") or any(p in endpoint for p in args.only)
+                if args.only and not wanted:
+                    continue
                 if endpoint == "POST /api/checkout/" and not args.smoke:
                     # Each checkout empties a cart: give this run fresh ones.
                     fresh = bench.fixtures(3000, 0)
                     requests_ = scenario(bench, fresh)[7][1]
+                profiler = bench.profile(endpoint) if args.profile else None
                 row = bench.measure(endpoint, requests_)
+                if profiler is not None:
+                    row["profile"] = bench.profile_summary(profiler)
                 rows.append(row)
                 print(
                     f"{label:>16} | {row['endpoint']:<22} {row['rps']:>8} req/s  p50 {row['p50_ms']:>6} ms  "

@@ -53,13 +53,15 @@ class CartAddView(ShopAPIView):
     def post(self, request):
         data = validated(serializers.AddToCartSerializer, request)
         cart = carts.get_cart(request, create=True)
-        carts.add_item(cart, data["product_id"], data.get("variant_id"), data["quantity"])
+        contents = carts.add_item(
+            cart, data["product_id"], data.get("variant_id"), data["quantity"]
+        )
         return Response(
             {
                 "status": "success",
                 "message": "Item added to cart",
                 "cart_id": cart.pk,
-                "cart": cart_response(request, cart),
+                "cart": serializers.cart_payload(contents, shop_for(request), request._request),
             }
         )
 

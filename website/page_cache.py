@@ -28,6 +28,7 @@ are stored.
 
 import hashlib
 import time
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -93,18 +94,26 @@ def depend_on(request, *tags):
 
 
 _remembered = {}
+# The site version a request started with (set by SiteMiddleware): read once per request.
+_request_site_version = ContextVar("request_site_version", default=None)
+
+
+def _site_version():
+    tag = TAG_PREFIX + SITE
+    version = cache.get(tag)
+    if version is None:  # never set, evicted or flushed: start a version nothing has seen
+        cache.add(tag, time.time_ns(), None)
+        version = cache.get(tag)
+    return version
 
 
 def remembered(key, build):
     """``build()``, kept in this process until the ``site`` tag changes: for the few things
     almost every request needs and only editors change (the Site for a host name, the shop's
-    settings, which sections are private). Costs one cache read instead of database queries;
-    whatever changes them bumps ``site`` (see ``website.signals``)."""
-    tag = TAG_PREFIX + SITE
-    version = cache.get(tag)  # read before building: a change meanwhile shows next time
-    if version is None:  # never set, evicted or flushed: start a version nothing has seen
-        cache.add(tag, time.time_ns(), None)
-        version = cache.get(tag)
+    settings, which sections are private). Costs one cache read per request instead of
+    database queries; whatever changes them bumps ``site`` (see ``website.signals``)."""
+    # Read before building: a change meanwhile shows on the next request.
+    version = _request_site_version.get() or _site_version()
     hit = _remembered.get(key)
     if hit is not None and hit[0] == version:
         return hit[1]
@@ -124,11 +133,15 @@ class SiteMiddleware:
     def __call__(self, request):
         from wagtail.models import Site
 
-        host = request._get_raw_host()
-        request._wagtail_site = remembered(
-            ("site", host, request.get_port()), lambda: Site._find_for_request(request)
-        )
-        return self.get_response(request)
+        token = _request_site_version.set(_site_version())
+        try:
+            host = request._get_raw_host()
+            request._wagtail_site = remembered(
+                ("site", host, request.get_port()), lambda: Site._find_for_request(request)
+            )
+            return self.get_response(request)
+        finally:
+            _request_site_version.reset(token)
 
 
 def _is_fresh(deps):

@@ -17,7 +17,7 @@ def _render_every_time(settings):
 
 
 # Wagtail routing costs one query per URL segment; everything else is a fixed set.
-PRODUCT_PAGE_BUDGET = 24
+PRODUCT_PAGE_BUDGET = 17
 
 
 def count_queries(client, url):

@@ -47,6 +47,9 @@ if env("REDIS_URL", default=""):
             "KEY_PREFIX": "shop",
         }
     }
+    # Sessions are read from Redis and written to both Redis and the database, so a shopper's
+    # cart survives a Redis restart (the database copy is read when Redis has none).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {
@@ -54,4 +57,4 @@ else:
             "LOCATION": "django_cache",
         }
     }
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
