@@ -547,7 +547,9 @@ def main():
         bench = Bench(args.database, workdir, args.duration, args.connections)
         label = f"{products + 40:,} products"
         print(f"== preparing {label}", flush=True)
-        if not args.reuse_database:
+        if args.reuse_database:
+            bench.manage("collectstatic", "--noinput", "-v0")
+        else:
             bench.prepare(products, fresh=index == 0)
         sessions = 20 if args.smoke else 400
         fixtures = bench.fixtures(sessions, 20 if args.smoke else 200)

@@ -127,20 +127,40 @@ def merge_guest_cart_into_user_cart(request, user):
 # --- changing the cart ----------------------------------------------------------------------
 
 
-def resolve_item(product_id, variant_id=None):
-    """The live product (and variant) a shopper asked for, or a ``ShopError`` saying why not."""
-    product = for_shoppers(ProductPage.objects.filter(pk=product_id).only(*PRODUCT_FIELDS)).first()
+def _catalog_for(product_ids, with_images=False):
+    """``(products, variants)``: the products shoppers can buy among ``product_ids`` by id,
+    and all their variants by id, in two queries (four with the cards' images)."""
+    products = for_shoppers(ProductPage.objects.filter(pk__in=product_ids).only(*PRODUCT_FIELDS))
+    if with_images:
+        from catalog.listing import with_card_data
+
+        products = with_card_data(products)
+    products = {p.pk: p for p in products}
+    variants = {
+        v.pk: v
+        for v in ProductVariant.objects.filter(product_id__in=products)
+        .only("pk", "product_id", "name", "sku", "price", "sort_order")
+        .order_by("sort_order", "pk")
+    }
+    return products, variants
+
+
+def resolve_item(product_id, variant_id=None, catalog=None):
+    """The live product (and variant) a shopper asked for, or a ``ShopError`` saying why not.
+    ``catalog`` is what ``_catalog_for`` returned for a set including ``product_id``."""
+    products, variants = catalog or _catalog_for({product_id})
+    product = products.get(product_id)
     if product is None:
         raise NotFound("That product is not available.", code="product_not_found")
-    variants = list(product.variants.all())
-    if variants:
+    own = [v for v in variants.values() if v.product_id == product.pk]
+    if own:
         if variant_id in (None, ""):
             raise ShopError(
                 f"Please choose a {product.variant_label.lower() or 'variant'}.",
                 code="variant_required",
                 fields={"variant_id": ["This product comes in several variants."]},
             )
-        variant = next((v for v in variants if v.pk == variant_id), None)
+        variant = next((v for v in own if v.pk == variant_id), None)
         if variant is None:
             raise NotFound("That variant is not available.", code="variant_not_found")
         return product, variant
@@ -174,16 +194,17 @@ def _check_stock(item_key, quantity, title, available=None):
 def add_item(cart, product_id, variant_id=None, quantity=1):
     """Add ``quantity`` of an item to the cart (joining an existing line).
 
-    Returns the cart's contents afterwards, built from the rows read under the cart's lock
-    (this is the shop's busiest write: 9 queries, reply included)."""
+    Returns the cart's contents afterwards, built from the rows read under the cart's lock:
+    this is the shop's busiest write, so the reply costs no queries of its own."""
     _check_quantity(quantity)
-    product, variant = resolve_item(product_id, variant_id)
-    key = (product.pk, variant.pk if variant else PRODUCT_ITSELF)
-    title = f"{product.title} ({variant.name})" if variant else product.title
     with transaction.atomic():
         # Touching the cart row locks it until commit: concurrent adds to one cart queue here.
         Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
         lines = list(cart.lines.all())
+        catalog = _catalog_for({line.product_id for line in lines} | {product_id})
+        product, variant = resolve_item(product_id, variant_id, catalog)
+        key = (product.pk, variant.pk if variant else PRODUCT_ITSELF)
+        title = f"{product.title} ({variant.name})" if variant else product.title
         line = next((line for line in lines if line.item_key == key), None)
         total = (line.quantity if line else 0) + quantity
         if total > MAX_LINE_QUANTITY:
@@ -201,7 +222,7 @@ def add_item(cart, product_id, variant_id=None, quantity=1):
                     cart=cart, product=product, variant_key=key[1], quantity=quantity
                 )
             )
-    return cart_contents(cart, lines=lines, available=available)
+    return cart_contents(cart, lines=lines, available=available, catalog=catalog)
 
 
 def _line(cart, line_id):
@@ -296,11 +317,11 @@ class CartContents:
         return any(item.problem for item in self.items)
 
 
-def cart_contents(cart, with_images=False, lines=None, available=None):
+def cart_contents(cart, with_images=False, lines=None, available=None, catalog=None):
     """Everything a cart page or the API shows, in a fixed number of queries.
 
     Lines whose product or variant is no longer for sale are dropped from the cart. A caller
-    that has just read the lines (and their stock) passes them in.
+    that has just read the lines (their stock, their products) passes them in.
     """
     if cart is None:
         return CartContents(cart=None)
@@ -308,18 +329,9 @@ def cart_contents(cart, with_images=False, lines=None, available=None):
         lines = list(cart.lines.all())
     if not lines:
         return CartContents(cart=cart)
-    products = for_shoppers(ProductPage.objects.filter(pk__in={line.product_id for line in lines}))
-    if with_images:
-        from catalog.listing import with_card_data
-
-        products = with_card_data(products)
-    products = {p.pk: p for p in products}
-    variants = {
-        v.pk: v
-        for v in ProductVariant.objects.filter(product_id__in=products).only(
-            "pk", "product_id", "name", "sku", "price"
-        )
-    }
+    products, variants = catalog or _catalog_for(
+        {line.product_id for line in lines}, with_images=with_images
+    )
     has_variants = {v.product_id for v in variants.values()}
     if available is None:
         available = available_quantities([line.item_key for line in lines])
