@@ -5,6 +5,9 @@ Django view without the database, /healthz, served by the same gunicorn).
 
     python bench/run.py                 # full run: 1,000 then 10,000 products
     python bench/run.py --smoke         # a few seconds, for CI: the harness still works
+    python bench/run.py --shoppers 1000 # the locust shopper scenario (see --shopper-minutes)
+    python bench/run.py --faults        # MariaDB killed and restarted under load, long
+    python bench/run.py --only cart --reuse-database --profile   # one endpoint, py-spy
 
 Results go to bench/results/<name>.json and .md; --update-benchmarks rewrites BENCHMARKS.md.
 """
@@ -407,6 +410,72 @@ def markdown(run):
     return "\n".join(lines)
 
 
+def run_faults(args):
+    """The database-restart fault scenario (tests/deploy/db_restart.py), long: shoppers for
+    --fault-seconds, MariaDB killed a third of the way in and started again after
+    --outage-seconds. Prints the report; --update-benchmarks writes it to BENCHMARKS.md."""
+    sys.path.insert(0, str(ROOT))
+    from tests.deploy import db_restart
+
+    workdir = RESULTS / "work-faults"
+    shutil.rmtree(workdir, ignore_errors=True)
+    workdir.mkdir(parents=True)
+    third = args.fault_seconds / 3
+    report = db_restart.run(
+        workdir,
+        shoppers=args.fault_shoppers,
+        before=third,
+        outage=args.outage_seconds,
+        after=args.fault_seconds - third - args.outage_seconds,
+        stock=5000,
+    )
+    (RESULTS / "faults.json").write_text(json.dumps(report, indent=2))
+    adds_up = all(row["adds_up"] for row in report["stock"].values())
+    phases = report["phases"]
+    lines = [
+        f"Run {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')} on {platform.node()}: "
+        f"{report['shoppers']} shopper threads (add to cart, check out) against gunicorn "
+        f"(4 workers) for {report['seconds']:.0f} s; MariaDB killed with SIGKILL and started "
+        f"again after {report['outage_seconds']} s.",
+        "",
+        "| phase | requests | answered (200/201/409) | failed |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, label in (
+        ("before", "before the kill"),
+        ("outage", "outage (and 2 s after)"),
+        ("after", "after recovery"),
+    ):
+        row = phases[name]
+        lines.append(f"| {label} | {row['requests']} | {row['ok']} | {row['failed']} |")
+    lines += [
+        "",
+        f"- last failed request ended {report['last_failure_after_restart']} s after the "
+        "restart; gunicorn's master and workers were the same processes before and after: "
+        f"{report['workers_before'] == report['workers_after'] and report['gunicorn_master_alive']}",
+        f"- orders confirmed to shoppers: {report['orders_confirmed']} "
+        f"({report['orders_confirmed_after_recovery']} after recovery), in the database: "
+        f"{report['orders_in_database']}, missing: {len(report['confirmed_orders_missing'])}, "
+        f"inconsistent: {len(report['inconsistent_orders'])}",
+        f"- stock adds up for every item (initial = held by orders + remaining): {adds_up}; "
+        f"{report['units_sold_or_reserved']} of {report['units_initial']} units sold or reserved",
+    ]
+    text = "\n".join(lines)
+    print(text)
+    if args.update_benchmarks:
+        _replace_section("<!-- faults -->", "<!-- /faults -->", text)
+    return report
+
+
+def _replace_section(start, end, text):
+    document = (ROOT / "BENCHMARKS.md").read_text()
+    before, found, rest = document.partition(start)
+    if not found:
+        raise SystemExit(f"BENCHMARKS.md has no {start} section")
+    _, _, after = rest.partition(end)
+    (ROOT / "BENCHMARKS.md").write_text(f"{before}{start}\n{text}\n{end}{after}")
+
+
 def run_shoppers(args):
     """The locust shopper scenario against the benchmark stack, with worker memory sampled
     every minute (a soak when run long enough)."""
@@ -514,6 +583,12 @@ def main():
     parser.add_argument("--shopper-minutes", type=int, default=5)
     parser.add_argument("--reuse-database", action="store_true", help="skip preparing the database")
     parser.add_argument(
+        "--faults", action="store_true", help="the database-restart fault scenario, long"
+    )
+    parser.add_argument("--fault-seconds", type=float, default=90)
+    parser.add_argument("--outage-seconds", type=float, default=10)
+    parser.add_argument("--fault-shoppers", type=int, default=16)
+    parser.add_argument(
         "--only", action="append", default=[], help="measure only endpoints whose name has this"
     )
     parser.add_argument(
@@ -522,6 +597,9 @@ def main():
         help="sample one gunicorn worker with py-spy during each endpoint (bench/results/)",
     )
     args = parser.parse_args()
+    if args.faults:
+        RESULTS.mkdir(exist_ok=True)
+        return run_faults(args)
     if args.shoppers:
         RESULTS.mkdir(exist_ok=True)
         return run_shoppers(args)

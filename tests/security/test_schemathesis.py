@@ -3,6 +3,11 @@
 
 import pytest
 import schemathesis
+
+# Imported here, at collection, rather than lazily inside the test: CPython 3.11.7's parser
+# can fail with "AST constructor recursion depth mismatch" when pytest's assertion rewriting
+# parses a module this deep in a call stack (fixed in 3.11.8, CPython issue 106905).
+import schemathesis.specs.openapi.schemas  # noqa: F401, E402
 from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
