@@ -1,5 +1,6 @@
 """The shopper scenario: people who browse, search, add to their cart, sometimes check out,
-and then watch the payment page, with 5 to 15 s between steps.
+and then watch the payment page, with 5 to 15 s between steps. Like the storefront's script
+in a browser, every page view also asks GET /api/cart/ for the cart badge.
 
     locust -f bench/locustfile.py --headless -u 1000 -r 20 -t 5m --host http://127.0.0.1:8000
 
@@ -35,10 +36,16 @@ class Shopper(HttpUser):
         self.categories = []
         self.products = []
         self.payment = None
-        home = self.client.get("/", name="home")
+        home = self.page("/", "home")
         menu = CATEGORY_LINK.search(home.text)
         self.categories = HREF.findall(menu.group(0)) if menu else []
         self.products = PRODUCT_LINK.findall(home.text)
+
+    def page(self, path, name, **kwargs):
+        """A page view as a browser makes it: the page, then the cart badge's request."""
+        response = self.client.get(path, name=name, **kwargs)
+        self.client.get("/api/cart/", name="cart badge (GET /api/cart/)")
+        return response
 
     def csrf(self):
         if "csrftoken" not in self.client.cookies:
@@ -49,7 +56,7 @@ class Shopper(HttpUser):
     def browse_category(self):
         if not self.categories:
             return
-        page = self.client.get(random.choice(self.categories), name="category")
+        page = self.page(random.choice(self.categories), "category")
         found = PRODUCT_LINK.findall(page.text)
         if found:
             self.products = found
@@ -57,17 +64,17 @@ class Shopper(HttpUser):
     @task(6)
     def view_product(self):
         if self.products:
-            self.client.get(random.choice(self.products), name="product")
+            self.page(random.choice(self.products), "product")
 
     @task(2)
     def search(self):
-        self.client.get("/search/", params={"q": random.choice(SEARCHES)}, name="search")
+        self.page("/search/", "search", params={"q": random.choice(SEARCHES)})
 
     @task(3)
     def add_to_cart(self):
         if not self.products:
             return
-        page = self.client.get(random.choice(self.products), name="product")
+        page = self.page(random.choice(self.products), "product")
         product = PRODUCT_ID.search(page.text)
         if not product or "Sold out" in page.text:
             return
@@ -84,14 +91,14 @@ class Shopper(HttpUser):
         ) as response:
             if response.status_code in (200, 409):  # 409: that item just sold out, a fair answer
                 response.success()
-        self.client.get("/api/cart/", name="cart badge (GET /api/cart/)")
+        # (The browser sets the badge from this reply: no further request.)
 
     @task(1)
     def check_out(self):
         cart = self.client.get("/api/cart/", name="cart badge (GET /api/cart/)").json()
         if not cart.get("item_count"):
             return
-        self.client.get("/cart/", name="cart page")
+        self.page("/cart/", "cart page")
         with self.client.post(
             "/api/checkout/",
             json=CHECKOUT,
