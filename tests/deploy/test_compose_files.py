@@ -52,6 +52,17 @@ def test_health_checks_and_start_order():
         assert SERVICES[name]["restart"] == "unless-stopped"
 
 
+def test_a_shared_redis_cache_for_every_app_container():
+    redis = SERVICES["redis"]
+    assert redis["image"].startswith("redis:7")
+    assert redis["healthcheck"]["test"] == ["CMD", "redis-cli", "ping"]
+    assert "allkeys-lru" in redis["command"] and "--maxmemory" in redis["command"]
+    for name in ("web", "worker", "migrate"):
+        assert SERVICES[name]["environment"]["REDIS_URL"] == "${REDIS_URL:-redis://redis:6379/0}"
+    for name in ("web", "worker"):
+        assert SERVICES[name]["depends_on"]["redis"]["condition"] == "service_healthy"
+
+
 def test_web_can_scale_out():
     web = SERVICES["web"]
     assert "container_name" not in web and "ports" not in web
