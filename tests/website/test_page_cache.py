@@ -241,3 +241,32 @@ def test_what_counts_as_a_change_of_the_stock_shown(before, after, changed):
     from catalog.inventory import _shown_stock
 
     assert (_shown_stock(before) != _shown_stock(after)) is changed
+
+
+# --- product cards ------------------------------------------------------------------------
+
+
+def test_cards_are_made_once_and_shared_by_every_page_that_shows_them(client, product):
+    from django.core.cache import cache
+
+    category = product.get_parent()
+    first = client.get(category.url).content.decode()
+    card_keys = [key for key in cache._cache if ":card:" in key]  # locmem keys
+    assert len(card_keys) == 1
+    card = cache.get(card_keys[0].split(":", 2)[2])
+    assert "Kampot Pepper" in card and card in first
+    # The search page shows the same card, taken from the cache (no image or price work).
+    with CaptureQueriesContext(connection) as queries:
+        search = client.get("/search/", {"q": "pepper"}).content.decode()
+    assert card in search
+    assert not any("wagtailimages_rendition" in q["sql"] for q in queries.captured_queries)
+
+
+def test_logged_in_editors_get_cards_rendered_fresh(product, admin_user):
+    from django.core.cache import cache
+
+    editor = Client()
+    editor.post("/admin/login/", {"username": admin_user.username, "password": "password"})
+    page = editor.get(product.get_parent().url)
+    assert b"Kampot Pepper" in page.content
+    assert not [key for key in cache._cache if ":card:" in key]

@@ -43,6 +43,15 @@ def price(context, amount, compare_at=None, size=""):
     return {"prices": prices, "former": former, "size": size}
 
 
+@register.simple_tag(takes_context=True)
+def product_cards(context, products):
+    """``{% product_cards products %}``: the products' cards, from the card cache when they
+    are in it (``catalog.cards``)."""
+    from catalog.cards import render_cards
+
+    return render_cards(context, products)
+
+
 @register.simple_tag
 def json_ld(data):
     """A ``<script type="application/ld+json">`` block, safe against ``</script>`` in content."""
