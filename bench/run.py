@@ -464,8 +464,10 @@ def run_faults(args):
     lines += [
         "",
         f"- last failed request ended {report['last_failure_after_restart']} s after the "
-        "restart; gunicorn's master and workers were the same processes before and after: "
-        f"{report['workers_before'] == report['workers_after'] and report['gunicorn_master_alive']}",
+        "restart (negative: before MariaDB answered again); gunicorn was not restarted: master "
+        f"alive {report['gunicorn_master_alive']}, workers timed out or crashed "
+        f"{report['workers_timed_out_or_crashed']}, workers replaced after max_requests "
+        f"(normal recycling) {report['workers_recycled']}",
         f"- orders confirmed to shoppers: {report['orders_confirmed']} "
         f"({report['orders_confirmed_after_recovery']} after recovery), in the database: "
         f"{report['orders_in_database']}, missing: {len(report['confirmed_orders_missing'])}, "

@@ -348,8 +348,16 @@ def run(workdir, shoppers=8, before=4.0, outage=3.0, after=6.0, products=6, stoc
 
         ready = requests.get(base + "/readyz", timeout=5).status_code
         report = _report(db, timeline, initial, started, ended)
+        gunicorn_log.flush()
+        log_text = (workdir / "gunicorn.log").read_text(errors="replace")
         report.update(
             gunicorn_master_alive=gunicorn.poll() is None,
+            # gunicorn replaces a worker after max_requests (normal); a timeout or a crash is not.
+            workers_recycled=log_text.count("Autorestarting worker"),
+            workers_timed_out_or_crashed=sum(
+                log_text.count(marker)
+                for marker in ("WORKER TIMEOUT", "was sent SIGKILL", "exited with code")
+            ),
             workers_before=workers_before,
             workers_after=_children(gunicorn.pid),
             readyz_after=ready,

@@ -31,6 +31,7 @@ def test_database_restart_under_load(tmp_path):
     # The same gunicorn, the same workers: recovery needed no restart.
     assert report["gunicorn_master_alive"], report
     assert report["workers_after"] == report["workers_before"], report
+    assert report["workers_timed_out_or_crashed"] == 0, report
     assert report["readyz_after"] == 200, report
 
     # Every order a shopper was told about is there, whole; none told twice.
