@@ -112,6 +112,7 @@ def test_gunicorn_config_defaults():
     exec((ROOT / "docker" / "gunicorn.conf.py").read_text(), namespace)  # noqa: S102
     assert namespace["workers"] == 4 and namespace["worker_class"] == "sync"
     assert namespace["timeout"] == 30 and "%(M)s" in namespace["access_log_format"]
+    assert namespace["preload_app"] is True and namespace["max_requests_jitter"] > 0
 
 
 def test_check_deploy_is_clean_with_the_production_settings_and_env_example():
