@@ -35,11 +35,41 @@ def render_cards(context, products):
     products = list(products)
     if not products:
         return ""
-    template = get_template(CARD_TEMPLATE).template
+    keys, found = _cached(context, [p.pk for p in products])
+    return _render(context, products, keys, found)
+
+
+def render_cards_by_id(context, ids):
+    """The cards of the products with these ids, in this order: those in the cache without
+    touching the database; only the others are fetched (``product_cards_by_id``)."""
+    from catalog.listing import product_cards_by_id
+
+    ids = list(ids)
+    keys, found = _cached(context, ids)
+    missing = [pk for pk in ids if found.get(keys.get(pk)) is None]
+    fetched = {p.pk: p for p in product_cards_by_id(missing)} if missing else {}
+    products = [fetched.get(pk) or _Known(pk) for pk in ids if pk in fetched or pk not in missing]
+    return _render(context, products, keys, found)
+
+
+class _Known:
+    """A product whose card is in the cache: only its id is needed."""
+
+    def __init__(self, pk):
+        self.pk = pk
+
+
+def _cached(context, ids):
     request = context.get("request")
     versions = _versions(request) if request is not None else None
-    keys = {p.pk: f"card:{p.pk}:{versions}" for p in products} if versions else {}
-    found = cache.get_many(list(keys.values())) if keys else {}
+    if not versions:
+        return {}, {}
+    keys = {pk: f"card:{pk}:{versions}" for pk in ids}
+    return keys, cache.get_many(list(keys.values()))
+
+
+def _render(context, products, keys, found):
+    template = get_template(CARD_TEMPLATE).template
     parts, made = [], {}
     for product in products:
         html = found.get(keys.get(product.pk))

@@ -3,7 +3,6 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from catalog.listing import product_cards_by_id
 from catalog.search import clean_query, search_products
 from website.page_cache import LISTINGS, depend_on, mark_cacheable
 
@@ -15,15 +14,16 @@ def search(request):
     query = clean_query(request.GET.get("q"))
     results = search_products(query)
     page = Paginator(results, 24).get_page(request.GET.get("page"))
-    # Search results are page objects without card data; fetch the cards for this page only.
-    cards = product_cards_by_id([product.pk for product in page.object_list])
+    # Search results are page objects without card data: the cards are made from the ids, and
+    # only products whose card is not in the card cache are read again (catalog/cards.py).
+    ids = [product.pk for product in page.object_list]
     response = render(
         request,
         "catalog/search_results.html",
         {
             "query": query,
             "results_page": page,
-            "products": cards,
+            "product_ids": ids,
             "result_count": page.paginator.count,
         },
     )

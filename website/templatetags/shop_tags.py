@@ -52,6 +52,15 @@ def product_cards(context, products):
     return render_cards(context, products)
 
 
+@register.simple_tag(takes_context=True)
+def product_cards_by_id(context, ids):
+    """``{% product_cards_by_id ids %}``: cards by product id; only products whose card is
+    not cached are read from the database."""
+    from catalog.cards import render_cards_by_id
+
+    return render_cards_by_id(context, ids)
+
+
 @register.simple_tag
 def json_ld(data):
     """A ``<script type="application/ld+json">`` block, safe against ``</script>`` in content."""
