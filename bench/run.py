@@ -574,11 +574,7 @@ def run_shoppers(args):
     (RESULTS / "shoppers.md").write_text(report)
     print(report)
     if args.update_benchmarks:
-        text = (ROOT / "BENCHMARKS.md").read_text()
-        start, end = "<!-- shoppers -->", "<!-- /shoppers -->"
-        before, _, rest = text.partition(start)
-        _, _, after = rest.partition(end)
-        (ROOT / "BENCHMARKS.md").write_text(f"{before}{start}\n{report}\n{end}{after}")
+        _replace_section("<!-- shoppers -->", "<!-- /shoppers -->", report)
 
 
 def main():
@@ -678,11 +674,7 @@ def main():
     print()
     print(report)
     if args.update_benchmarks:
-        text = (ROOT / "BENCHMARKS.md").read_text()
-        start, end = "<!-- results -->", "<!-- /results -->"
-        before, _, rest = text.partition(start)
-        _, _, after = rest.partition(end)
-        (ROOT / "BENCHMARKS.md").write_text(f"{before}{start}\n{report}\n{end}{after}")
+        _replace_section("<!-- results -->", "<!-- /results -->", report)
 
 
 if __name__ == "__main__":
