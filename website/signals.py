@@ -18,8 +18,12 @@ def page_changed(sender, **kwargs):
 @receiver(post_save)
 @receiver(post_delete)
 def content_saved(sender, instance, **kwargs):
+    from wagtail.images import get_image_model
+
     from catalog.inventory import StockRecord
     from website.models import ShopSettings
 
-    if isinstance(instance, Page | Site | ShopSettings | StockRecord | PageViewRestriction):
+    # An image edited or replaced gets new renditions: pages and cards must not keep the old.
+    watched = (Page, Site, ShopSettings, StockRecord, PageViewRestriction, get_image_model())
+    if isinstance(instance, watched):
         bump_version()

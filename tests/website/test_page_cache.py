@@ -273,3 +273,16 @@ def test_logged_in_editors_get_cards_rendered_fresh(product, admin_user):
     page = editor.get(product.get_parent().url)
     assert b"Kampot Pepper" in page.content
     assert not [key for key in cache._cache if ":card:" in key]
+
+
+def test_an_edited_image_refreshes_pages_and_cards(client, shop):
+    from tests.factories import make_image
+
+    image = make_image("Pepper jar")
+    product = make_product(make_category(title="Jars"), title="Pepper Jar", images=[image])
+    category = product.get_parent()
+    client.get(category.url)
+    assert client.get(category.url)["X-Page-Cache"] == "hit"
+    image.title = "Pepper jar, new photo"
+    image.save()
+    assert client.get(category.url)["X-Page-Cache"] == "miss"
