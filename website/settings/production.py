@@ -21,8 +21,9 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 # client sent), and gunicorn is reachable only from nginx (the web port is never published).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 USE_X_FORWARDED_HOST = False
+# Health checks come in over plain HTTP: website.health.HealthCheckMiddleware answers them
+# before SecurityMiddleware could redirect.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # health checks come in over plain HTTP
 # Only ever turned off to load-test plain HTTP on loopback (bench/run.py); never in production.
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
