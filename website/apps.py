@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 
 
 class WebsiteConfig(AppConfig):
@@ -7,4 +8,8 @@ class WebsiteConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from website import signals  # noqa: F401
+        from website import checks, signals  # noqa: F401
+
+        connection_created.connect(
+            checks.refuse_unencrypted_connection, dispatch_uid="website.refuse_unencrypted"
+        )

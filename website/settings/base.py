@@ -5,6 +5,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -120,15 +121,77 @@ TEMPLATES = [
 ]
 
 
+DB_SSL_MODES = ("DISABLED", "PREFERRED", "REQUIRED", "VERIFY_CA", "VERIFY_IDENTITY")
+# DATABASE_URL query parameters for TLS, in the spellings managed providers and MySQL's own
+# tools hand out (?ssl-mode=REQUIRED, ?ssl_mode=..., ?ssl-ca=/path/ca.pem, ?ssl=true).
+URL_TLS_PARAMETERS = {
+    "ssl-mode": "mode",
+    "ssl_mode": "mode",
+    "sslmode": "mode",
+    "ssl-ca": "ca",
+    "ssl_ca": "ca",
+    "ssl-cert": "cert",
+    "ssl_cert": "cert",
+    "ssl-key": "key",
+    "ssl_key": "key",
+    "ssl": "ssl",
+}
+
+
+def mysql_tls_options(url_tls):
+    """mysqlclient's ``ssl_mode`` and ``ssl`` connect() options, from the DATABASE_URL's TLS
+    parameters (``url_tls``: mode, ca, cert, key, ssl), each else from ``DB_SSL_MODE``,
+    ``DB_SSL_CA``, ``DB_SSL_CERT`` or ``DB_SSL_KEY``.
+
+    MariaDB's client library (Debian's, and the image's) uses TLS as soon as a CA,
+    certificate or key is given, whatever the mode, so DISABLED passes none of them. Under
+    REQUIRED it also connects in plain text to a server that offers no TLS; the shop refuses
+    such a connection itself (``website.checks.refuse_unencrypted_connection``).
+    """
+    if url_tls.get("mode"):
+        source, given = "ssl-mode in DATABASE_URL", url_tls["mode"]
+    elif "ssl" in url_tls:
+        source, given = "ssl in DATABASE_URL", url_tls["ssl"]
+    else:
+        source, given = "DB_SSL_MODE", env("DB_SSL_MODE", default="")
+    mode = str(given).strip().upper().replace("-", "_")
+    if source.startswith("ssl in"):
+        flags = {"TRUE": "REQUIRED", "1": "REQUIRED", "FALSE": "DISABLED", "0": "DISABLED"}
+        if mode not in flags:
+            raise ImproperlyConfigured(
+                f"{source} must be true or false (got {given!r}); for anything finer use "
+                f"ssl-mode= with one of {', '.join(DB_SSL_MODES)}."
+            )
+        mode = flags[mode]
+    if mode and mode not in DB_SSL_MODES:
+        raise ImproperlyConfigured(
+            f"{source} must be one of {', '.join(DB_SSL_MODES)} (got {given!r})."
+        )
+
+    options = {"ssl_mode": mode} if mode else {}
+    files = {}
+    for name, variable in (("ca", "DB_SSL_CA"), ("cert", "DB_SSL_CERT"), ("key", "DB_SSL_KEY")):
+        path = url_tls.get(name) or env(variable, default="")
+        if path:
+            files[name] = str(path)
+    if files and mode != "DISABLED":
+        options["ssl"] = files
+    return options
+
+
 def database_config():
     """The ``default`` database: ``DATABASE_URL``, else MySQL from ``DB_*``, else SQLite.
 
     MySQL and MariaDB connections speak utf8mb4 with the database's own collation
     (a mismatch stops Wagtail's migrations with error 1267), run in strict mode and
-    READ COMMITTED, and are kept open between requests with a health check.
+    READ COMMITTED, and are kept open between requests with a health check. Options in the
+    DATABASE_URL's query string are kept (they win over these defaults); its TLS parameters
+    and the ``DB_SSL_*`` variables become mysqlclient's TLS options.
     """
+    url_options = {}
     if env("DATABASE_URL", default=""):
         config = env.db_url("DATABASE_URL")
+        url_options = config.get("OPTIONS", {})
     elif env("DB_NAME", default=""):
         config = {
             "ENGINE": "django.db.backends.mysql",
@@ -146,6 +209,11 @@ def database_config():
 
     if config["ENGINE"] == "django.db.backends.mysql":
         collation = env("DB_COLLATION", default="utf8mb4_unicode_ci")
+        url_tls = {
+            URL_TLS_PARAMETERS[name]: url_options.pop(name)
+            for name in list(url_options)
+            if name in URL_TLS_PARAMETERS
+        }
         config["OPTIONS"] = {
             "charset": "utf8mb4",
             "collation": collation,
@@ -154,6 +222,8 @@ def database_config():
                 "SET sql_mode='STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,"
                 "NO_ENGINE_SUBSTITUTION'"
             ),
+            **url_options,
+            **mysql_tls_options(url_tls),
         }
         config["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": collation}
         config["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
