@@ -186,6 +186,14 @@ class NativeStack:
             check=True,
             capture_output=True,
         )
+        # The HTTPS server and the plain-HTTP fallback, as the nginx container renders them
+        # once the certificate exists.
+        subprocess.run(
+            ["sh", str(shop / "certificate.sh"), "render"],
+            env={**os.environ, **variables, "NGINX_PREFIX": str(prefix)},
+            check=True,
+            capture_output=True,
+        )
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
         globals_ = f"daemon off; pid {prefix}/nginx.pid; user root;"
         test = subprocess.run(
