@@ -1,6 +1,7 @@
 """Settings shared by every environment, read from the process environment
 (and a ``.env`` file next to ``manage.py`` when there is one)."""
 
+import tempfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -357,6 +358,11 @@ TELEGRAM_API_BASE_URL = env("TELEGRAM_API_BASE_URL", default="https://api.telegr
 
 # Seconds between runs of the periodic jobs (expiring unpaid orders...).
 SHOP_SCHEDULER_INTERVAL = env.int("SCHEDULER_INTERVAL_SECONDS", default=30)
+# The file the worker touches each time its loop goes round; `manage.py worker_health`
+# checks how old it is. Each worker on one machine needs its own.
+SHOP_WORKER_HEARTBEAT_FILE = env(
+    "SHOP_WORKER_HEARTBEAT_FILE", default=str(Path(tempfile.gettempdir()) / "shop-worker-heartbeat")
+)
 SHOP_DEFAULT_KHR_PER_USD = Decimal("4100")
 
 LOGGING = {
