@@ -3,6 +3,7 @@ here), and Django's deployment checks with the production settings and .env.exam
 
 import os
 import re
+import secrets
 import subprocess
 import sys
 
@@ -71,21 +72,62 @@ def test_web_can_scale_out():
     assert SERVICES["nginx"]["image"].startswith("nginx:1.27")  # `resolve` needs nginx 1.27.3+
 
 
-def test_everything_is_configured_from_env():
-    for name in ("web", "worker", "migrate", "backup"):
-        assert SERVICES[name]["env_file"] == ".env"
+def test_each_service_gets_only_the_settings_and_secrets_it_uses():
+    # No env_file: it would hand every secret in .env to every service.
+    for name, service in SERVICES.items():
+        assert "env_file" not in service, name
+    secrets_of = {
+        name: {key for key in service.get("environment", {}) if key in SECRETS}
+        for name, service in SERVICES.items()
+    }
+    assert secrets_of["web"] == {
+        "SECRET_KEY",
+        "DB_PASSWORD",
+        "DATABASE_URL",
+        "EMAIL_HOST_PASSWORD",
+        "BAKONG_API_TOKEN",
+    }
+    assert secrets_of["worker"] == secrets_of["web"] | {"TELEGRAM_BOT_TOKEN"}
+    assert secrets_of["migrate"] == {"SECRET_KEY", "DB_PASSWORD", "DATABASE_URL"}
+    assert secrets_of["backup"] == {"DB_PASSWORD"}
+    assert secrets_of["nginx"] == secrets_of["certbot"] == secrets_of["redis"] == set()
+    # The root password reaches only the database server.
+    assert "DB_ROOT_PASSWORD" in str(SERVICES["db"]["environment"])
+    for name in set(SERVICES) - {"db"}:
+        assert "DB_ROOT_PASSWORD" not in str(SERVICES[name]), name
+
+
+SECRETS = {
+    "SECRET_KEY",
+    "DB_PASSWORD",
+    "DATABASE_URL",
+    "EMAIL_HOST_PASSWORD",
+    "BAKONG_API_TOKEN",
+    "TELEGRAM_BOT_TOKEN",
+    "DB_ROOT_PASSWORD",
+}
 
 
 def test_nginx_template_variables_are_all_provided():
-    template = (ROOT / "docker" / "nginx" / "templates" / "shop.conf.template").read_text()
-    used = set(re.findall(r"\$\{(NGINX_[A-Z_]+)\}", template))
-    assert used == set(SERVICES["nginx"]["environment"])
+    nginx = ROOT / "docker" / "nginx"
+    template = (nginx / "templates" / "shop.conf.template").read_text()
+    template += (nginx / "shop" / "https.conf.in").read_text()
+    script = (nginx / "shop" / "certificate.sh").read_text()
+    in_templates = set(re.findall(r"\$\{(NGINX_[A-Z_]+)\}", template))
+    in_script = set(re.findall(r"\$\{?(NGINX_[A-Z_]+)", script))
+    provided = set(SERVICES["nginx"]["environment"])
+    assert in_templates <= provided
+    assert provided <= in_templates | in_script
 
 
 def test_https_certificates_from_lets_encrypt():
     certbot = SERVICES["certbot"]
-    assert "certbot renew --webroot" in " ".join(certbot["entrypoint"])
+    assert re.fullmatch(r"certbot/certbot:v\d+\.\d+\.\d+", certbot["image"])  # pinned
+    script = (ROOT / "docker" / "certbot" / "certbot.sh").read_text()
+    assert "certbot certonly --webroot" in script and "certbot renew --webroot" in script
+    assert certbot["depends_on"]["nginx"]["condition"] == "service_healthy"
     assert "certbot_www:/var/www/certbot:ro" in SERVICES["nginx"]["volumes"]
+    assert "certificate.sh watch" in " ".join(SERVICES["nginx"]["entrypoint"])
 
 
 def test_the_development_variant():
@@ -124,8 +166,9 @@ def test_check_deploy_is_clean_with_the_production_settings_and_env_example():
     for line in (ROOT / ".env.example").read_text().splitlines():
         match = re.match(r"^([A-Z_]+)=(.*)$", line)
         if match:
-            env[match.group(1)] = match.group(2)
-    env["SECRET_KEY"] = "a-real-looking-secret-key-!4Vq9#Lm2@Zx7$Rt0&Kp5*Wn8^Hd3"
+            name, value = match.groups()
+            # Every change-me placeholder replaced, as docs/operations.md tells the operator.
+            env[name] = secrets.token_urlsafe(50) if value.startswith("change-me") else value
     env["DJANGO_SETTINGS_MODULE"] = "website.settings.production"
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -136,6 +179,10 @@ def test_check_deploy_is_clean_with_the_production_settings_and_env_example():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_the_worker_health_check_can_fail():
+    assert "worker_health" in SERVICES["worker"]["healthcheck"]["test"]
 
 
 @pytest.mark.parametrize("script", ["backup.sh", "restore.sh", "schedule.sh"])
