@@ -62,8 +62,9 @@ trap 'exit 130' INT
 trap 'exit 129' HUP
 
 step="dumping the database $database"
+. "$(dirname "${BASH_SOURCE[0]}")/db-tls.sh"
 "$dump" --single-transaction --quick --routines --triggers --no-tablespaces \
-    --default-character-set=utf8mb4 \
+    --default-character-set=utf8mb4 "${db_tls[@]}" \
     -h "${DB_HOST:-127.0.0.1}" -P "${DB_PORT:-3306}" -u "${DB_USER:-root}" "$database" \
     | gzip > "$db_file.partial"
 

@@ -129,7 +129,8 @@ database="${DB_NAME:?DB_NAME is required}"
 [ -d "$media" ] || refuse "MEDIA_ROOT $media is not a folder"
 client="$(command -v mysql || command -v mariadb)" || refuse "the mysql (or mariadb) client is not installed"
 export MYSQL_PWD="${DB_PASSWORD:-}"
-connection=(--default-character-set=utf8mb4 -h "${DB_HOST:-127.0.0.1}" -P "${DB_PORT:-3306}" -u "${DB_USER:-root}")
+. "$(dirname "${BASH_SOURCE[0]}")/db-tls.sh"
+connection=(--default-character-set=utf8mb4 "${db_tls[@]}" -h "${DB_HOST:-127.0.0.1}" -P "${DB_PORT:-3306}" -u "${DB_USER:-root}")
 
 # One backup or restore at a time in a folder: wait for a scheduled backup that is running.
 exec 9>>"$dir/.lock"

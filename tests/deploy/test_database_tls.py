@@ -2,6 +2,7 @@
 self-signed CA and a server certificate made with openssl), and Django connections built
 from the settings' ``database_config()`` exactly as the shop builds its own."""
 
+import os
 import subprocess
 import time
 from pathlib import Path
@@ -268,3 +269,35 @@ def test_required_tls_is_refused_when_the_server_offers_none(
         session_cipher(config)
     # Without the requirement the same server is fine (in plain text).
     assert session_cipher(configure(**db_variables(plain_server))) == ""
+
+
+def test_backups_reach_a_database_that_wants_tls_and_a_client_certificate(
+    tls_server, certificates, tmp_path
+):
+    """backup.sh takes the same DB_SSL_* settings: the account here is only let in over TLS
+    with the client certificate, and a wrong CA is refused."""
+    (tmp_path / "media").mkdir()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DB_", "DATABASE_"))},
+        **db_variables(tls_server, DB_USER=CLIENT_USER),
+        "DB_SSL_MODE": "VERIFY_IDENTITY",
+        "DB_SSL_CA": str(certificates["ca"]),
+        "DB_SSL_CERT": str(certificates["client"]),
+        "DB_SSL_KEY": str(certificates["client_key"]),
+        "BACKUP_DIR": str(tmp_path / "backups"),
+        "MEDIA_ROOT": str(tmp_path / "media"),
+    }
+    env = {name: str(value) for name, value in env.items()}
+    script = str(Path(__file__).resolve().parents[2] / "docker" / "backup" / "backup.sh")
+    made = subprocess.run(["bash", script], env=env, capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    assert list((tmp_path / "backups").glob("backup-*.ok"))
+
+    refused = subprocess.run(
+        ["bash", script],
+        env={**env, "DB_SSL_CA": str(certificates["wrong_ca"])},
+        capture_output=True,
+        text=True,
+    )
+    assert refused.returncode != 0
+    assert "FAILED while dumping" in refused.stderr
