@@ -12,9 +12,11 @@ if [ "$(id -u)" = 0 ]; then
         --no-new-privs "$0" "$@"
 fi
 # Wait for the database without loading Django (this service has no Django secrets).
+# (mysqladmin is called mariadb-admin in newer Debian releases' MariaDB client.)
+admin="$(command -v mysqladmin || command -v mariadb-admin)"
 export MYSQL_PWD="${DB_PASSWORD:-}"
 tries=0
-until mysqladmin ping -h "${DB_HOST:-db}" -P "${DB_PORT:-3306}" -u "${DB_USER:-shop}" --silent 2>/dev/null; do
+until "$admin" ping -h "${DB_HOST:-db}" -P "${DB_PORT:-3306}" -u "${DB_USER:-shop}" --silent 2>/dev/null; do
     tries=$((tries + 1))
     if [ "$tries" -ge "${DB_WAIT_TIMEOUT:-120}" ]; then
         echo "The database at ${DB_HOST:-db}:${DB_PORT:-3306} did not answer; giving up." >&2
