@@ -278,7 +278,7 @@ main() {
         debian13) run_debian13 "$@" ;;
         py312) run_py312 "$@" ;;
         *)
-            sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2
+            sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2
             exit 2
             ;;
     esac
