@@ -60,6 +60,10 @@ class BackupSandbox:
         self.media = self.base / "media"
         self.as_root = os.geteuid() == 0
         self.media.mkdir()
+        # The scripts run from a copy: an unprivileged user cannot always reach the checkout
+        # (a clone inside a private folder, as CI's may be).
+        self.scripts = self.base / "scripts"
+        shutil.copytree(SCRIPTS, self.scripts)
         self.base.chmod(0o755)
         self.own(self.base)
 
@@ -110,7 +114,15 @@ class BackupSandbox:
 
     def command(self, shell, script, *args):
         # umask 022 as in a container: the scripts must make their files private themselves.
-        command = [shell, "-c", 'umask 022; exec "$@"', shell, shell, str(SCRIPTS / script), *args]
+        command = [
+            shell,
+            "-c",
+            'umask 022; exec "$@"',
+            shell,
+            shell,
+            str(self.scripts / script),
+            *args,
+        ]
         if self.as_root:
             command = [
                 "setpriv",
