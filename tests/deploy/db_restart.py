@@ -70,11 +70,12 @@ class PrivateMariaDB:
     """A MariaDB server of our own (data directory, port), so the test can kill it without
     touching the server everything else uses."""
 
-    def __init__(self, workdir):
+    def __init__(self, workdir, *options):
         self.dir = Path(workdir)
         self.datadir = self.dir / "data"
         self.port = free_port()
         self.process = None
+        self.options = options  # more server options (TLS certificates, say)
 
     def install(self):
         self.dir.mkdir(parents=True, exist_ok=True)
@@ -109,6 +110,7 @@ class PrivateMariaDB:
                 "--character-set-server=utf8mb4",
                 "--collation-server=utf8mb4_unicode_ci",
                 "--max-connections=200",
+                *self.options,
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

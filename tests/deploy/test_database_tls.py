@@ -4,7 +4,6 @@ from the settings' ``database_config()`` exactly as the shop builds its own."""
 
 import os
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -49,40 +48,7 @@ def make_certificate(directory, name, ca, ca_key, alt_names):
 
 
 class MariaDBServer(PrivateMariaDB):
-    """PrivateMariaDB (tests/deploy/db_restart.py) started with extra server options."""
-
-    def __init__(self, workdir, *options):
-        super().__init__(workdir)
-        self.options = options
-
-    def start(self, timeout=60):
-        self.process = subprocess.Popen(
-            [
-                "/usr/sbin/mariadbd" if Path("/usr/sbin/mariadbd").exists() else "mariadbd",
-                "--no-defaults",
-                f"--datadir={self.datadir}",
-                "--user=root",
-                f"--port={self.port}",
-                "--bind-address=127.0.0.1",
-                f"--socket={self.dir / 'mysqld.sock'}",
-                f"--pid-file={self.dir / 'mysqld.pid'}",
-                f"--log-error={self.dir / 'error.log'}",
-                "--character-set-server=utf8mb4",
-                "--collation-server=utf8mb4_unicode_ci",
-                *self.options,
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.ping():
-                return
-            if self.process.poll() is not None:
-                break
-            time.sleep(0.2)
-        raise RuntimeError("MariaDB did not start:\n" + self.error_log()[-3000:])
+    """PrivateMariaDB (tests/deploy/db_restart.py), started with extra server options."""
 
     def sql(self, statement):
         subprocess.run(
