@@ -30,8 +30,9 @@ render() {
         : > "$https_conf.tmp"
         cat > "$fallback_conf.tmp" <<'CONF'
 default_type text/plain;
+charset utf-8;
 add_header Retry-After 300 always;
-return 503 "The shop is being set up. Please come back in a few minutes.\n";
+return 503 "ហាងកំពុងរៀបចំ។ សូមត្រឡប់មកវិញក្នុងរយៈពេលប៉ុន្មាននាទីទៀត។\nThe shop is being set up. Please come back in a few minutes.\n";
 CONF
         echo "certificate.sh: no certificate at $NGINX_CERT yet: plain HTTP only (ACME challenge, health checks)"
     else
