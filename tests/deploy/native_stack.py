@@ -59,7 +59,7 @@ class NativeStack:
             "DJANGO_SETTINGS_MODULE": "website.settings.production",
             "SECRET_KEY": "native-stack-test-secret-key-0123456789-abcdefghijklmnop",
             "DEBUG": "False",
-            "ALLOWED_HOSTS": "localhost,127.0.0.1",
+            "ALLOWED_HOSTS": "localhost",  # the domain only, as an operator sets it
             "CSRF_TRUSTED_ORIGINS": f"https://localhost:{self.https_port}",
             "SITE_URL": f"https://localhost:{self.https_port}",
             "DB_NAME": database,
