@@ -1,12 +1,25 @@
-"""Health endpoints for load balancers and compose: /healthz (the process answers) and
-/readyz (the database answers, every migration is applied, and the cache answers).
+"""Internal endpoints: /healthz (the process answers) and /readyz (the shop can serve).
 
-A health check inside a container calls the app as ``http://127.0.0.1:8000/readyz``, so its
-Host header is ``127.0.0.1:8000``, while production ``ALLOWED_HOSTS`` holds only the shop's
-domain. ``HealthCheckMiddleware``, first in ``MIDDLEWARE``, answers exactly these two paths
-(GET and HEAD) before anything reads the Host header or redirects to HTTPS; every other
-request, these paths with other methods included, goes through Django's host validation.
+They are meant for whatever runs next to the shop (compose's and the orchestrator's health
+checks, a load balancer, later a metrics scraper), which calls gunicorn directly, as
+``http://127.0.0.1:8000/readyz``: its Host header is ``127.0.0.1:8000`` while production
+``ALLOWED_HOSTS`` holds only the shop's domain, and it speaks plain HTTP. So
+``InternalEndpointsMiddleware``, first in ``MIDDLEWARE``, answers these paths (GET and HEAD)
+before anything reads the Host header or redirects to HTTPS. One table, ``ENDPOINTS``, lists
+them; every other request goes through Django's host validation.
+
+What is internal stays internal: nginx answers 404 for these paths on the public server (only
+``/healthz``, which says nothing, is proxied), and the app itself answers an internal-only
+endpoint only when the request did not come through nginx, which always adds
+``X-Forwarded-For``. A request that fails that test is handled like any other path (a 404).
+
+/readyz answers 200 when the database answers and every migration is applied, also when the
+cache is down (the shop then serves uncached, see ``website.cache``): its reply says
+``"status": "degraded"`` and names the cache. It answers 503 only when the database cannot be
+used. Error texts go to the log, never into the reply.
 """
+
+import logging
 
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -14,8 +27,15 @@ from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
+logger = logging.getLogger(__name__)
+
 # A key nobody writes: reading it is one round trip to the cache server.
 CACHE_PROBE_KEY = "health:readyz-probe"
+
+# Once this process has seen every migration applied, it stays so: migrations are applied
+# before a release's processes start, never under them. Loading the migration graph costs
+# about 150 ms, too much for every health check.
+_migrations_done = False
 
 
 @never_cache
@@ -23,46 +43,65 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
-def _database_problem():
-    """Why the database is not ready (a dict for the reply), or None."""
+def _database_state():
+    """``"ok"``, ``"migrating"`` or ``"unavailable"``."""
+    global _migrations_done
     connection = connections[DEFAULT_DB_ALIAS]
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-        executor = MigrationExecutor(connection)
-        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        if not _migrations_done:
+            executor = MigrationExecutor(connection)
+            if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+                return "migrating"
+            _migrations_done = True
     except Exception as error:  # noqa: BLE001  (any database failure means "not ready")
-        return {"status": "unavailable", "database": str(error)[:200]}
-    if pending:
-        return {"status": "migrating", "pending_migrations": len(pending)}
-    return None
+        logger.warning("readyz: the database is unavailable: %s", error)
+        return "unavailable"
+    return "ok"
 
 
-def _cache_problem():
-    """Why the shared cache (Redis, or the cache table) cannot be used, or None."""
+def _cache_state():
+    """``"ok"`` or ``"unavailable"`` (Redis, or the cache table)."""
     try:
-        cache.get(CACHE_PROBE_KEY)
-    except Exception as error:  # noqa: BLE001  (any cache failure means "not ready")
-        return {"status": "unavailable", "cache": str(error)[:200]}
-    return None
+        ping = getattr(cache, "ping", None)
+        if ping is not None:
+            ping()  # website.cache.ShopRedisCache: asks Redis whatever its breaker says
+        else:
+            cache.get(CACHE_PROBE_KEY)
+    except Exception as error:  # noqa: BLE001  (any cache failure means "serving uncached")
+        logger.warning("readyz: the cache is unavailable: %s", error)
+        return "unavailable"
+    return "ok"
 
 
 @never_cache
 def readyz(request):
-    problems = [problem for problem in (_database_problem(), _cache_problem()) if problem]
-    if problems:
-        reply = {}
-        for problem in reversed(problems):  # the database's status wins
-            reply.update(problem)
-        return JsonResponse(reply, status=503)
-    return JsonResponse({"status": "ok"})
+    database, shared_cache = _database_state(), _cache_state()
+    if database != "ok":
+        status, code = database, 503
+    elif shared_cache != "ok":
+        status, code = "degraded", 200
+    else:
+        status, code = "ok", 200
+    return JsonResponse(
+        {"status": status, "database": database, "cache": shared_cache}, status=code
+    )
 
 
-HEALTH_VIEWS = {"/healthz": healthz, "/readyz": readyz}
+# path: (view, internal only). Issue-16's metrics endpoint belongs here too.
+ENDPOINTS = {
+    "/healthz": (healthz, False),
+    "/readyz": (readyz, True),
+}
 
 
-class HealthCheckMiddleware:
-    """Answer ``GET``/``HEAD`` ``/healthz`` and ``/readyz`` whatever the Host header says.
+def came_through_proxy(request):
+    return "HTTP_X_FORWARDED_FOR" in request.META
+
+
+class InternalEndpointsMiddleware:
+    """Answer ``GET``/``HEAD`` on the paths in ``ENDPOINTS`` whatever the Host header says.
 
     Must come first in ``MIDDLEWARE``: SecurityMiddleware (the HTTPS redirect),
     CommonMiddleware and the page cache all read ``request.get_host()``, which rejects a
@@ -73,7 +112,9 @@ class HealthCheckMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        view = HEALTH_VIEWS.get(request.path_info)
-        if view is not None and request.method in ("GET", "HEAD"):
-            return view(request)
+        endpoint = ENDPOINTS.get(request.path_info)
+        if endpoint is not None and request.method in ("GET", "HEAD"):
+            view, internal_only = endpoint
+            if not (internal_only and came_through_proxy(request)):
+                return view(request)
         return self.get_response(request)

@@ -6,7 +6,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from catalog import views as catalog_views
-from website import health, views
+from website import views
 
 handler404 = "website.views.page_not_found"
 handler500 = "website.views.server_error"
@@ -20,8 +20,6 @@ urlpatterns = [
     path("", include("checkout.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
-    path("healthz", health.healthz, name="healthz"),
-    path("readyz", health.readyz, name="readyz"),
 ]
 
 if settings.SERVE_MEDIA:

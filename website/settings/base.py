@@ -58,7 +58,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First: answers /healthz and /readyz before anything validates the Host header.
-    "website.health.HealthCheckMiddleware",
+    "website.health.InternalEndpointsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "website.page_cache.PageCacheMiddleware",
