@@ -24,16 +24,25 @@ Tags are read before a page is rendered, and bumped both when the change is made
 when its transaction commits, so a page rendered from data read in between cannot outlive it.
 Previews and logged-in editors never touch the cache. Only pages that say they are cacheable
 are stored.
+
+A hit replays the headers the page had when it was stored, so what the middleware below this
+one adds (``X-Frame-Options``, ``Vary``) is not lost. One page is one entry: the key holds the
+host name as validated against ``ALLOWED_HOSTS`` (lower-cased, without a port), campaign
+parameters (``utm_*``, ``fbclid``...) are taken off the request before rendering, and a page
+asked for with any parameter it does not read is rendered fresh and not stored. When the cache
+is down every request is a miss (``website.cache`` fails open).
 """
 
 import hashlib
 import time
 from contextvars import ContextVar
+from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
+from django.http.request import split_domain_port
 
 TAG_PREFIX = "pagecache:tag:"
 SITE = "site"
@@ -107,19 +116,37 @@ def _site_version():
     return version
 
 
+# At most this many things are remembered; more (many host names under a wildcard in
+# ALLOWED_HOSTS, say) start the memo afresh rather than grow it.
+MAX_REMEMBERED = 256
+
+
 def remembered(key, build):
     """``build()``, kept in this process until the ``site`` tag changes: for the few things
     almost every request needs and only editors change (the Site for a host name, the shop's
     settings, which sections are private). Costs one cache read per request instead of
-    database queries; whatever changes them bumps ``site`` (see ``website.signals``)."""
+    database queries; whatever changes them bumps ``site`` (see ``website.signals``).
+    Without a cache (Redis down) there is no version to compare, so nothing is remembered."""
     # Read before building: a change meanwhile shows on the next request.
     version = _request_site_version.get() or _site_version()
+    if version is None:
+        return build()
     hit = _remembered.get(key)
     if hit is not None and hit[0] == version:
         return hit[1]
     value = build()
+    if len(_remembered) >= MAX_REMEMBERED:
+        _remembered.clear()
     _remembered[key] = (version, value)
     return value
+
+
+def request_hostname(request):
+    """The request's host name, validated against ``ALLOWED_HOSTS`` (``DisallowedHost``, a 400,
+    otherwise), lower-cased and without the port: ``Shop.Example.com:1`` and
+    ``shop.example.com:2`` are one host, so they share one memo and one cache entry."""
+    hostname, _ = split_domain_port(request.get_host())
+    return hostname
 
 
 class SiteMiddleware:
@@ -133,11 +160,11 @@ class SiteMiddleware:
     def __call__(self, request):
         from wagtail.models import Site
 
+        hostname = request_hostname(request)
         token = _request_site_version.set(_site_version())
         try:
-            host = request._get_raw_host()
             request._wagtail_site = remembered(
-                ("site", host, request.get_port()), lambda: Site._find_for_request(request)
+                ("site", hostname, request.get_port()), lambda: Site._find_for_request(request)
             )
             return self.get_response(request)
         finally:
@@ -184,11 +211,54 @@ class AuthMarkerMiddleware:
 
 
 MAX_PATH = 300  # longer URLs (odd query strings) are served fresh rather than filling the cache
+# Query parameters a catalog page reads; a page asked for with any other is served fresh.
+PAGE_PARAMETERS = {"page", "q"}
+# Campaign and click identifiers that links from ads, e-mails and social networks carry. No
+# page reads them (analytics scripts read them in the browser), so they are taken off the
+# request before the page is rendered: every variant is one page, and one cache entry.
+TRACKING_PARAMETERS = {
+    "_ga",
+    "_gl",
+    "dclid",
+    "fbclid",
+    "gbraid",
+    "gclid",
+    "gclsrc",
+    "igshid",
+    "li_fat_id",
+    "mc_cid",
+    "mc_eid",
+    "msclkid",
+    "ref_src",
+    "srsltid",
+    "ttclid",
+    "twclid",
+    "wbraid",
+    "yclid",
+}
+# Response headers that are per response, never replayed from the cache.
+UNREPLAYED_HEADERS = {"set-cookie", "date", "content-length", "x-page-cache"}
+
+
+def is_tracking_parameter(name):
+    return name in TRACKING_PARAMETERS or name.startswith("utm_")
+
+
+def drop_tracking_parameters(request):
+    """Take campaign parameters off ``request``'s query string (and ``request.GET``)."""
+    query = request.META.get("QUERY_STRING", "")
+    if not query:
+        return
+    pairs = parse_qsl(query, keep_blank_values=True)
+    kept = [(name, value) for name, value in pairs if not is_tracking_parameter(name)]
+    if len(kept) != len(pairs):
+        request.META["QUERY_STRING"] = urlencode(kept)
+        request.__dict__.pop("GET", None)  # parsed again from the new query string
 
 
 def _key(request):
-    digest = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
-    return f"pagecache:page:{digest}"
+    source = f"{request_hostname(request)}{request.get_full_path()}"
+    return f"pagecache:page2:{hashlib.sha256(source.encode()).hexdigest()}"
 
 
 def can_use_cache(request):
@@ -196,9 +266,12 @@ def can_use_cache(request):
         settings.SHOP_PAGE_CACHE_SECONDS > 0
         and request.method in ("GET", "HEAD")
         and not request.path.startswith(SKIP_PREFIXES)
-        and len(request.get_full_path()) <= MAX_PATH
         and _cookie_free(request)
     )
+
+
+def _cacheable_query(request):
+    return len(request.get_full_path()) <= MAX_PATH and set(request.GET) <= PAGE_PARAMETERS
 
 
 class PageCacheMiddleware:
@@ -210,13 +283,19 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not can_use_cache(request):
             return self.get_response(request)
+        drop_tracking_parameters(request)
+        if not _cacheable_query(request):
+            return self.get_response(request)
         key = _key(request)
         hit = cache.get(key)
         if hit is not None and _is_fresh(hit["deps"]):
-            response = HttpResponse(hit["content"], content_type=hit["content_type"])
+            response = HttpResponse(hit["content"])
+            for name, value in hit["headers"]:
+                response[name] = value
             response["X-Page-Cache"] = "hit"
             return response
         request._page_cache_deps = {}
+        _site_version()  # creates the tag if it is missing, so the page can record it
         depend_on(request, SITE)
         response = self.get_response(request)
         if (
@@ -229,7 +308,13 @@ class PageCacheMiddleware:
                 key,
                 {
                     "content": response.content,
-                    "content_type": response["Content-Type"],
+                    # What the middleware below this one added (X-Frame-Options, Vary...)
+                    # comes back with every hit.
+                    "headers": [
+                        (name, value)
+                        for name, value in response.items()
+                        if name.lower() not in UNREPLAYED_HEADERS
+                    ],
                     "deps": request._page_cache_deps,
                 },
                 settings.SHOP_PAGE_CACHE_SECONDS,

@@ -286,3 +286,71 @@ def test_an_edited_image_refreshes_pages_and_cards(client, shop):
     image.title = "Pepper jar, new photo"
     image.save()
     assert client.get(category.url)["X-Page-Cache"] == "miss"
+
+
+# --- hostile traffic (issue 12) --------------------------------------------------------------
+
+
+def test_a_hit_carries_the_headers_the_page_was_served_with(client, product, settings):
+    settings.X_FRAME_OPTIONS = "SAMEORIGIN"
+    miss = client.get(product.url)
+    hit = client.get(product.url)
+    assert (miss["X-Page-Cache"], hit["X-Page-Cache"]) == ("miss", "hit")
+    # XFrameOptionsMiddleware sits below the cache: a hit never passes through it.
+    assert hit["X-Frame-Options"] == miss["X-Frame-Options"] == "SAMEORIGIN"
+    assert hit["Content-Type"] == miss["Content-Type"]
+    assert not hit.cookies
+
+
+def test_campaign_parameters_share_the_page_and_do_not_reach_it(client, shop):
+    category = make_category(title="Pepper")
+    for number in range(30):  # two pages of products: the pager links carry the query
+        make_product(category, title=f"Pepper {number}", stock=3)
+    url = category.url + "?page=2"
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    for tracking in (
+        "&utm_source=facebook&utm_campaign=khmer-new-year",
+        "&fbclid=IwAR0abc",
+        "&gclid=xyz&utm_medium=cpc",
+        "&utm_source=telegram-1",
+        "&utm_source=telegram-2",
+    ):
+        response = client.get(url + tracking)
+        assert response["X-Page-Cache"] == "hit", tracking
+        assert b"utm_" not in response.content and b"clid" not in response.content
+
+
+def test_parameters_a_page_does_not_read_are_served_fresh_and_not_stored(client, product):
+    for value in range(3):
+        response = client.get(f"{product.url}?x={value}")
+        assert response.status_code == 200
+        assert "X-Page-Cache" not in response
+
+
+def test_the_port_in_the_host_header_makes_no_new_cache_entry(client, product, settings):
+    settings.ALLOWED_HOSTS = ["shop.example.com"]
+    assert client.get(product.url, HTTP_HOST="shop.example.com")["X-Page-Cache"] == "miss"
+    for port in (1, 2, 8080, 65535):
+        response = client.get(product.url, HTTP_HOST=f"Shop.Example.COM:{port}")
+        assert response["X-Page-Cache"] == "hit", port
+    assert client.get(product.url, HTTP_HOST="evil.example").status_code == 400
+
+
+def test_host_variants_are_remembered_once(client, product, settings):
+    from website import page_cache
+
+    settings.ALLOWED_HOSTS = ["shop.example.com"]
+    page_cache._remembered.clear()
+    for port in range(1, 200):
+        client.get("/api/cart/", HTTP_HOST=f"shop.example.com:{port}")
+    sites = [key for key in page_cache._remembered if key[0] == "site"]
+    assert len(sites) == 1, sites[:5]
+
+
+def test_the_memo_is_bounded_whatever_the_host_names(client, product, settings):
+    from website import page_cache
+
+    settings.ALLOWED_HOSTS = [".example.com"]  # a wildcard: any number of names pass
+    for number in range(page_cache.MAX_REMEMBERED * 2):
+        client.get("/api/cart/", HTTP_HOST=f"n{number}.example.com")
+    assert len(page_cache._remembered) <= page_cache.MAX_REMEMBERED
