@@ -98,7 +98,8 @@ def test_django_treats_the_request_as_secure(stack, browser_session):
     cookie = next(c for c in browser_session.cookies if c.name == "csrftoken")
     assert cookie.secure
     robots = browser_session.get(stack.https + "/robots.txt").text  # from request.is_secure()
-    assert f"Sitemap: {stack.https}/sitemap.xml" in robots
+    # nginx passes the host name without the port (a real shop listens on 443).
+    assert "Sitemap: https://localhost/sitemap.xml" in robots
     assert response.status_code == 200
 
 
@@ -111,6 +112,54 @@ def test_login_is_rate_limited_by_nginx(stack):
     ]
     assert 429 in statuses
     assert statuses[0] != 429
+
+
+def test_the_admin_login_is_rate_limited_by_nginx(stack):
+    statuses = [
+        requests.post(
+            stack.https + "/admin/login/", data={}, verify=str(stack.cert), timeout=5
+        ).status_code
+        for _ in range(15)
+    ]
+    assert 429 in statuses
+    assert statuses[0] != 429
+
+
+def test_internal_endpoints_are_not_public(stack, browser_session):
+    for path in ("/readyz", "/readyz/", "/metrics"):
+        response = browser_session.get(stack.https + path)
+        assert response.status_code == 404, path
+        assert "database" not in response.text
+    # gunicorn itself still answers the health check that calls it directly.
+    direct = requests.get(f"http://127.0.0.1:{stack.gunicorn_ports[0]}/readyz", timeout=5)
+    assert direct.json()["status"] == "ok"
+
+
+def test_other_host_names_are_sent_to_the_shops_own(stack):
+    for host in ("www.localhost", "evil.example", "127.0.0.1"):
+        response = requests.get(
+            stack.https + "/food-drink/?page=2",
+            headers={"Host": host},
+            verify=str(stack.cert),  # names localhost; SNI and Host differ on purpose
+            allow_redirects=False,
+            timeout=5,
+        )
+        assert response.status_code == 301, host
+        assert response.headers["Location"] == "https://localhost/food-drink/?page=2"
+
+
+def test_ports_in_the_host_header_reach_django_as_one_host(stack, browser_session):
+    anonymous = requests.Session()
+    anonymous.trust_env = False
+    anonymous.verify = str(stack.cert)
+    anonymous.get(stack.https + "/food-drink/")
+    assert anonymous.get(stack.https + "/food-drink/").headers["X-Page-Cache"] == "hit"
+    for port in (1, 2, 65535):
+        response = anonymous.get(
+            stack.https + "/food-drink/", headers={"Host": f"LocalHost:{port}"}
+        )
+        assert response.status_code == 200, port
+        assert response.headers["X-Page-Cache"] == "hit", port
 
 
 def test_a_cart_survives_requests_alternating_between_two_gunicorns(stack, browser_session):
