@@ -374,6 +374,8 @@ def scenario(bench, fixtures):
     ]
     return [
         ("baseline /healthz", get("/healthz")),
+        # Database round trip and cache ping; the migration check runs once per process.
+        ("readiness /readyz", get("/readyz")),
         ("home /", get("/")),
         ("category (24 a page)", get(fixtures["category_url"])),
         ("product page", get(fixtures["product_url"])),
