@@ -148,6 +148,18 @@ def test_other_host_names_are_sent_to_the_shops_own(stack):
         assert response.headers["Location"] == "https://localhost/food-drink/?page=2"
 
 
+def test_large_bodies_are_refused_by_nginx_outside_the_admin(stack, browser_session):
+    body = b"x" * (2 * 1024 * 1024)
+    for path in ("/api/cart/add/", "/checkout/", "/accounts/login/"):
+        response = browser_session.post(
+            stack.https + path, data=body, headers={"Content-Type": "application/json"}
+        )
+        assert response.status_code == 413, path
+    # The admin takes photo uploads: the body reaches Django (which asks for a CSRF token).
+    upload = browser_session.post(stack.https + "/admin/images/multiple/add/", data=body)
+    assert upload.status_code != 413
+
+
 def test_ports_in_the_host_header_reach_django_as_one_host(stack, browser_session):
     anonymous = requests.Session()
     anonymous.trust_env = False
