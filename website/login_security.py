@@ -142,14 +142,18 @@ class AccountAdapter(DefaultAccountAdapter):
     def _get_login_attempts_cache_key(self, request, **credentials):
         # allauth keys the per-account limit by the text typed; key it by the account instead
         # (also used when a password reset clears the account's failures).
-        user = account_for(_login_from(credentials))
+        return self._account_key(account_for(_login_from(credentials)), credentials)
+
+    @staticmethod
+    def _account_key(user, credentials):
         if user is not None:
             return f"account:{user.pk}"
         return f"login:{_login_from(credentials).strip().lower()}"
 
     def pre_authenticate(self, request, **credentials):
-        key = self._get_login_attempts_cache_key(request, **credentials)
-        device = known_device(request, account_for(_login_from(credentials)))
+        user = account_for(_login_from(credentials))
+        key = self._account_key(user, credentials)
+        device = known_device(request, user)
         if device:
             action, key = "login_failed_known_device", f"{key}:device:{device}"
         else:
