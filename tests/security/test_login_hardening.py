@@ -161,6 +161,29 @@ def test_the_known_browser_has_its_own_small_budget_and_a_forged_cookie_counts_f
     assert THROTTLED in text(admin_login(forger, "owner", OWNER_PASSWORD))
 
 
+def test_a_shoppers_usual_browser_survives_an_attack_on_their_account_until_the_password_changes(
+    behind_nginx, customer
+):
+    EmailAddress.objects.create(user=customer, email=customer.email, primary=True, verified=True)
+    usual = Client()
+    assert store_login(usual, "dara@example.com", "kampot-pepper-2026").status_code == 302
+    usual.post("/accounts/logout/")
+    for number in range(8):
+        store_login(Client(), "dara@example.com", "guess", address=f"203.0.113.{number}")
+    assert THROTTLED in text(store_login(Client(), "dara@example.com", "kampot-pepper-2026"))
+    response = store_login(usual, "dara@example.com", "kampot-pepper-2026", address=ATTACKER)
+    assert response.status_code == 302 and has_session(usual)
+    usual.post("/accounts/logout/")
+
+    customer.set_password("a-new-password-2026")
+    customer.save()
+    for number in range(5):
+        store_login(Client(), "dara@example.com", "guess", address=f"198.51.100.{number}")
+    # The browser was trusted with the old password only.
+    assert THROTTLED in text(store_login(usual, "dara@example.com", "a-new-password-2026"))
+    assert not has_session(usual)
+
+
 def test_a_customers_correct_credentials_at_the_admin_login_give_no_session(customer):
     bad_password = admin_login(Client(), "dara@example.com", "not-the-password")
     for login in ("dara@example.com", "dara"):
