@@ -106,7 +106,7 @@ def merge_guest_cart_into_user_cart(request, user):
     guest = Cart.objects.filter(pk=guest_id, user__isnull=True).first() if guest_id else None
     if guest is None:
         return None
-    shop = ShopSettings.for_request(request)
+    shop = ShopSettings.current()  # whichever login path called (it may pass a bare request)
     with transaction.atomic():
         target, __ = Cart.objects.get_or_create(user=user)
         target = Cart.objects.select_for_update().get(pk=target.pk)
