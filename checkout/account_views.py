@@ -11,10 +11,11 @@ from django.views.decorators.http import require_POST
 from checkout.addresses import Address
 from checkout.forms import normalize_cambodian_phone
 from checkout.orders import Order
+from website.input import StorableTextForm
 from website.models import ShopSettings
 
 
-class AddressForm(forms.ModelForm):
+class AddressForm(StorableTextForm, forms.ModelForm):
     class Meta:
         model = Address
         fields = ["name", "phone", "province", "address"]

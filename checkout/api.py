@@ -32,8 +32,9 @@ def validated(serializer_class, request):
 
 
 def cart_response(request, cart, **extra):
-    contents = carts.cart_contents(cart)
-    return serializers.cart_payload(contents, shop_for(request), request._request) | extra
+    shop = shop_for(request)
+    contents = carts.cart_contents(cart, shop=shop)
+    return serializers.cart_payload(contents, shop, request._request) | extra
 
 
 @method_decorator(ensure_csrf_cookie, name="dispatch")
@@ -54,7 +55,7 @@ class CartAddView(ShopAPIView):
         data = validated(serializers.AddToCartSerializer, request)
         cart = carts.get_cart(request, create=True)
         contents = carts.add_item(
-            cart, data["product_id"], data.get("variant_id"), data["quantity"]
+            cart, data["product_id"], data.get("variant_id"), data["quantity"], shop_for(request)
         )
         return Response(
             {
@@ -71,7 +72,7 @@ class CartLineView(ShopAPIView):
     def patch(self, request, line_id):
         data = validated(serializers.LineUpdateSerializer, request)
         cart = carts.get_cart(request)
-        carts.set_line_quantity(cart, line_id, data["quantity"])
+        carts.set_line_quantity(cart, line_id, data["quantity"], shop_for(request))
         return Response(cart_response(request, cart))
 
     @extend_schema(request=None, responses=serializers.CartSerializer)

@@ -10,13 +10,18 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from catalog.inventory import PRODUCT_ITSELF, available_quantities
 from catalog.models import ProductPage, ProductVariant, for_shoppers
 from checkout.errors import Conflict, NotFound, ShopError
+from website.models import HARD_MAX_LINE_QUANTITY, ShopSettings
 
 SESSION_KEY = "cart_id"
-MAX_LINE_QUANTITY = 99
+# The ceiling of the shop's own per-item limit (``ShopSettings.max_line_quantity``), which is
+# what carts and orders enforce; the API refuses anything above this before asking.
+MAX_LINE_QUANTITY = HARD_MAX_LINE_QUANTITY
 # What carts, checkout and their replies read of a product (and what its URL needs): loading
 # whole product pages (every page column, the description's JSON) was most of a cart's cost.
 PRODUCT_FIELDS = (
@@ -84,7 +89,7 @@ def get_cart(request, create=False):
     if user is not None and user.is_authenticated:
         cart = Cart.objects.filter(user=user).first()
         if cart is None and create:
-            cart, _ = Cart.objects.get_or_create(user=user)
+            cart, __ = Cart.objects.get_or_create(user=user)
         return cart
     cart_id = request.session.get(SESSION_KEY)
     cart = Cart.objects.filter(pk=cart_id, user__isnull=True).first() if cart_id else None
@@ -95,30 +100,40 @@ def get_cart(request, create=False):
 
 
 def merge_guest_cart_into_user_cart(request, user):
-    """On login, the guest's lines join the customer's cart, capped by available stock."""
+    """On login, the guest's lines join the customer's cart, capped by available stock and by
+    the shop's limits (of one item, and of items per order): what does not fit is dropped."""
     guest_id = request.session.get(SESSION_KEY)
     guest = Cart.objects.filter(pk=guest_id, user__isnull=True).first() if guest_id else None
     if guest is None:
         return None
+    shop = ShopSettings.current()  # whichever login path called (it may pass a bare request)
     with transaction.atomic():
-        target, _ = Cart.objects.get_or_create(user=user)
+        target, __ = Cart.objects.get_or_create(user=user)
         target = Cart.objects.select_for_update().get(pk=target.pk)
         existing = {line.item_key: line for line in target.lines.all()}
+        room = shop.max_order_items - sum(line.quantity for line in existing.values())
         incoming = list(guest.lines.all())
         available = available_quantities([line.item_key for line in incoming])
         for line in incoming:
-            cap = min(available[line.item_key], MAX_LINE_QUANTITY)
+            cap = min(available[line.item_key], shop.max_line_quantity)
             if line.item_key in existing:
                 kept = existing[line.item_key]
-                kept.quantity = min(kept.quantity + line.quantity, max(cap, kept.quantity))
-                kept.save(update_fields=["quantity"])
-            elif cap > 0:
-                CartLine.objects.create(
-                    cart=target,
-                    product_id=line.product_id,
-                    variant_key=line.variant_key,
-                    quantity=min(line.quantity, cap),
-                )
+                wanted = min(kept.quantity + line.quantity, max(cap, kept.quantity))
+                added = max(0, min(wanted - kept.quantity, room))
+                if added:
+                    kept.quantity += added
+                    room -= added
+                    kept.save(update_fields=["quantity"])
+            else:
+                quantity = min(line.quantity, cap, room)
+                if quantity > 0:
+                    CartLine.objects.create(
+                        cart=target,
+                        product_id=line.product_id,
+                        variant_key=line.variant_key,
+                        quantity=quantity,
+                    )
+                    room -= quantity
         guest.delete()
     request.session.pop(SESSION_KEY, None)
     return target
@@ -172,10 +187,43 @@ def resolve_item(product_id, variant_id=None, catalog=None):
 def _check_quantity(quantity):
     if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 1:
         raise ShopError("Quantity must be a whole number of at least 1.", code="invalid_quantity")
-    if quantity > MAX_LINE_QUANTITY:
-        raise ShopError(
-            f"You can order at most {MAX_LINE_QUANTITY} of one item.", code="invalid_quantity"
-        )
+
+
+def line_limit_error(limit, title):
+    """The refusal of more than ``limit`` (the shop's most of one item)."""
+    return Conflict(
+        _("You can order at most %(limit)d of %(title)s per order.")
+        % {"limit": limit, "title": title},
+        code="line_limit",
+        fields={"quantity": [_("At most %(limit)d.") % {"limit": limit}]},
+    )
+
+
+def order_limit_error(limit, count=None):
+    """The refusal of more than ``limit`` items in one order (``count``: how many the cart
+    would hold, when known)."""
+    message = ngettext(
+        "One order can hold at most %(limit)d item.",
+        "One order can hold at most %(limit)d items.",
+        limit,
+    ) % {"limit": limit}
+    if count is not None:
+        message += " " + _("Your cart would hold %(count)d; please lower a quantity.") % {
+            "count": count
+        }
+    return Conflict(
+        message,
+        code="order_limit",
+        fields={"quantity": [_("At most %(limit)d items per order.") % {"limit": limit}]},
+    )
+
+
+def check_limits(shop, line_quantity, cart_total, title):
+    """Refuse a line of ``line_quantity`` or a cart of ``cart_total`` items above the limits."""
+    if line_quantity > shop.max_line_quantity:
+        raise line_limit_error(shop.max_line_quantity, title)
+    if cart_total > shop.max_order_items:
+        raise order_limit_error(shop.max_order_items, cart_total)
 
 
 def _check_stock(item_key, quantity, title, available=None):
@@ -191,12 +239,14 @@ def _check_stock(item_key, quantity, title, available=None):
         )
 
 
-def add_item(cart, product_id, variant_id=None, quantity=1):
-    """Add ``quantity`` of an item to the cart (joining an existing line).
+def add_item(cart, product_id, variant_id=None, quantity=1, shop=None):
+    """Add ``quantity`` of an item to the cart (joining an existing line), within stock and the
+    shop's limits (``shop``: its settings; the default site's when not given).
 
     Returns the cart's contents afterwards, built from the rows read under the cart's lock:
     this is the shop's busiest write, so the reply costs no queries of its own."""
     _check_quantity(quantity)
+    shop = shop or ShopSettings.current()
     with transaction.atomic():
         # Touching the cart row locks it until commit: concurrent adds to one cart queue here.
         Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
@@ -207,12 +257,11 @@ def add_item(cart, product_id, variant_id=None, quantity=1):
         title = f"{product.title} ({variant.name})" if variant else product.title
         line = next((line for line in lines if line.item_key == key), None)
         total = (line.quantity if line else 0) + quantity
-        if total > MAX_LINE_QUANTITY:
-            raise ShopError(
-                f"You can order at most {MAX_LINE_QUANTITY} of one item.", code="invalid_quantity"
-            )
+        if total > HARD_MAX_LINE_QUANTITY:  # more than any setting allows: no stock query
+            raise line_limit_error(shop.max_line_quantity, title)
         available = available_quantities([line.item_key for line in lines] + [key])
         _check_stock(key, total, title, available[key])
+        check_limits(shop, total, sum(line.quantity for line in lines) + quantity, title)
         if line:
             line.quantity = total
             line.save(update_fields=["quantity"])
@@ -222,7 +271,7 @@ def add_item(cart, product_id, variant_id=None, quantity=1):
                     cart=cart, product=product, variant_key=key[1], quantity=quantity
                 )
             )
-    return cart_contents(cart, lines=lines, available=available, catalog=catalog)
+    return cart_contents(cart, lines=lines, available=available, catalog=catalog, shop=shop)
 
 
 def _line(cart, line_id):
@@ -236,11 +285,15 @@ def _line(cart, line_id):
     return line
 
 
-def set_line_quantity(cart, line_id, quantity):
-    """Change a line's quantity, checked against stock. Returns the line."""
+def set_line_quantity(cart, line_id, quantity, shop=None):
+    """Change a line's quantity, checked against stock and the shop's limits. Returns the line."""
     _check_quantity(quantity)
+    shop = shop or ShopSettings.current()
     line = _line(cart, line_id)
     _check_stock(line.item_key, quantity, line.product.title)
+    if quantity > line.quantity:  # lowering a quantity is always allowed
+        others = cart.lines.exclude(pk=line.pk).aggregate(total=models.Sum("quantity"))["total"]
+        check_limits(shop, quantity, (others or 0) + quantity, line.product.title)
     line.quantity = quantity
     line.save(update_fields=["quantity"])
     return line
@@ -260,6 +313,7 @@ class CartItem:
     variant: ProductVariant | None
     unit_price: Decimal
     available: int
+    limit: int = MAX_LINE_QUANTITY  # the shop's most of one item per order
 
     @property
     def id(self):
@@ -292,6 +346,10 @@ class CartItem:
             return "Sold out: please remove it to check out."
         if self.line.quantity > self.available:
             return f"Only {self.available} left: please lower the quantity."
+        if self.line.quantity > self.limit:
+            return _("At most %(limit)d per order: please lower the quantity.") % {
+                "limit": self.limit
+            }
         return ""
 
 
@@ -299,6 +357,7 @@ class CartItem:
 class CartContents:
     cart: Cart | None
     items: list = field(default_factory=list)
+    max_items: int | None = None  # the shop's most items per order
 
     @property
     def item_count(self):
@@ -313,15 +372,23 @@ class CartContents:
         return not self.items
 
     @property
+    def problem(self):
+        """Why the cart as a whole cannot be ordered, in words; empty when it can."""
+        if self.max_items is not None and self.item_count > self.max_items:
+            return order_limit_error(self.max_items, self.item_count).message
+        return ""
+
+    @property
     def has_problems(self):
-        return any(item.problem for item in self.items)
+        return bool(self.problem) or any(item.problem for item in self.items)
 
 
-def cart_contents(cart, with_images=False, lines=None, available=None, catalog=None):
+def cart_contents(cart, with_images=False, lines=None, available=None, catalog=None, shop=None):
     """Everything a cart page or the API shows, in a fixed number of queries.
 
     Lines whose product or variant is no longer for sale are dropped from the cart. A caller
-    that has just read the lines (their stock, their products) passes them in.
+    that has just read the lines (their stock, their products) passes them in. Lines and
+    carts above the shop's limits (``shop``: its settings) say so in their ``problem``.
     """
     if cart is None:
         return CartContents(cart=None)
@@ -329,6 +396,7 @@ def cart_contents(cart, with_images=False, lines=None, available=None, catalog=N
         lines = list(cart.lines.all())
     if not lines:
         return CartContents(cart=cart)
+    shop = shop or ShopSettings.current()
     products, variants = catalog or _catalog_for(
         {line.product_id for line in lines}, with_images=with_images
     )
@@ -349,7 +417,11 @@ def cart_contents(cart, with_images=False, lines=None, available=None, catalog=N
             stale.append(line.pk)
             continue
         price = variant.price if variant and variant.price is not None else product.price
-        items.append(CartItem(line, product, variant, price, available[line.item_key]))
+        items.append(
+            CartItem(
+                line, product, variant, price, available[line.item_key], shop.max_line_quantity
+            )
+        )
     if stale:
         CartLine.objects.filter(pk__in=stale).delete()
-    return CartContents(cart=cart, items=items)
+    return CartContents(cart=cart, items=items, max_items=shop.max_order_items)

@@ -8,8 +8,13 @@ from django.core.exceptions import ValidationError
 from checkout.delivery import PROVINCES, DeliveryMethod
 from checkout.orders import CheckoutDetails
 from website import money
+from website.input import StorableTextForm
 
 PHONE_PATTERN = re.compile(r"^(?:\+?855|0)([1-9]\d{7,8})$")
+
+# The longest address the Order.email column (Django's EmailField, 254) stores; the form field's
+# own default (320) let longer ones through to the database.
+EMAIL_MAX_LENGTH = 254
 
 
 def normalize_cambodian_phone(raw):
@@ -29,9 +34,11 @@ class DeliveryChoiceField(forms.ModelChoiceField):
         return method.label
 
 
-class CheckoutForm(forms.Form):
+class CheckoutForm(StorableTextForm, forms.Form):
     name = forms.CharField(max_length=120, label="Full name")
-    email = forms.EmailField(label="E-mail", help_text="We send your receipt here.")
+    email = forms.EmailField(
+        max_length=EMAIL_MAX_LENGTH, label="E-mail", help_text="We send your receipt here."
+    )
     phone = forms.CharField(
         max_length=30, label="Phone", help_text="For the courier, e.g. 012 345 678."
     )

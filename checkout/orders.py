@@ -320,20 +320,32 @@ def place_order(cart, details, shop, user=None):
 
     Returns ``(order, created)``. A second call for the same cart (a double click, a retried
     request) finds the cart empty and answers with the order the first call made.
-    Raises ``Conflict`` for an empty cart or missing stock.
+    Raises ``Conflict`` for an empty cart, missing stock, or a cart above the shop's limits
+    (checked again here: the cart may have been filled before a limit was lowered).
+
+    An order with nothing to pay (free items, free delivery) gets no KHQR and no payment
+    window: it is confirmed (paid) at once, and the shopper and owner are told as for a
+    paid order.
     """
-    from checkout.cart import Cart, cart_contents
+    from checkout.cart import Cart, cart_contents, line_limit_error, order_limit_error
 
     if details.currency not in (money.USD, money.KHR):
         raise ShopError("Choose to pay in USD or KHR.", fields={"currency": ["USD or KHR."]})
     with transaction.atomic():
         cart = Cart.objects.select_for_update().get(pk=cart.pk)
-        contents = cart_contents(cart)
+        contents = cart_contents(cart, shop=shop)
         if contents.is_empty:
             recent = cart.last_order
             if recent is not None and recent.created_at > timezone.now() - REPLAY_WINDOW:
                 return recent, False
             raise Conflict("Your cart is empty.", code="cart_empty")
+        for item in contents.items:
+            if item.quantity > shop.max_line_quantity:
+                error = line_limit_error(shop.max_line_quantity, item.title)
+                error.fields = {f"line_{item.id}": error.fields["quantity"]}
+                raise error
+        if contents.item_count > shop.max_order_items:
+            raise order_limit_error(shop.max_order_items, contents.item_count)
 
         wanted = {}
         for item in contents.items:
@@ -373,6 +385,7 @@ def place_order(cart, details, shop, user=None):
             )
         subtotal = sum((line.line_total for line in lines), Decimal("0"))
         fee = price_in(details.delivery_method.fee, currency, shop)
+        free = subtotal + fee <= 0
         now = timezone.now()
         now = now.replace(microsecond=now.microsecond // 1000 * 1000)  # KHQR times are in ms
         order = Order(
@@ -394,7 +407,7 @@ def place_order(cart, details, shop, user=None):
             delivery_fee=fee,
             total=subtotal + fee,
             created_at=now,
-            expires_at=now + payment_window(),
+            expires_at=now if free else now + payment_window(),
         )
         _save_with_unique_number(order)
         for line in lines:
@@ -406,8 +419,13 @@ def place_order(cart, details, shop, user=None):
         from checkout import notifications
         from checkout.payments import create_payment
 
-        create_payment(order, now=now)
-        notifications.order_placed(order)
+        if free:
+            # Nothing to pay: no KHQR (it cannot carry a zero amount) and no payment window.
+            # Becoming paid queues the receipt and the owner's new-order message.
+            set_status(order, Status.PAID, reason="Nothing to pay: confirmed without payment")
+        else:
+            create_payment(order, now=now)
+            notifications.order_placed(order)
         _warn_low_stock(wanted, order)
         cart.lines.all().delete()
         cart.last_order = order

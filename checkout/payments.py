@@ -14,14 +14,16 @@ from datetime import UTC, datetime, timedelta
 
 import qrcode
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from checkout import notifications
-from checkout.errors import Conflict
-from checkout.khqr.builder import build_khqr
+from checkout.errors import Conflict, ShopError
+from checkout.khqr.builder import KHQRError, build_khqr
 from checkout.khqr.client import (
     BakongClient,
     BakongError,
@@ -128,23 +130,50 @@ class Payment(models.Model):
 # --- creating payments ----------------------------------------------------------------------
 
 
+class CannotPayByKHQR(ShopError):
+    """The order's amount (or the shop's KHQR set-up) is one a KHQR code cannot carry."""
+
+    status = 409
+    code = "khqr_unavailable"
+
+
+class PaymentCodesUsedUp(ShopError):
+    status = 409
+    code = "payment_codes_used_up"
+
+
+class TooManyRequests(ShopError):
+    status = 429
+    code = "too_many_requests"
+
+
 def create_payment(order, now=None):
     """A new KHQR for the order's total; the order's payment window follows the QR's expiry.
 
-    Runs inside the caller's transaction; builds the code locally (no network).
+    Runs inside the caller's transaction; builds the code locally (no network). Raises
+    ``CannotPayByKHQR`` (a ``ShopError``, so the transaction is rolled back and the shopper
+    told why) when the code cannot be built.
     """
     now = now or timezone.now()
     minutes = settings.SHOP_PAYMENT_WINDOW_MINUTES
-    code = build_khqr(
-        amount=order.total,
-        currency=order.currency,
-        bill_number=order.number,
-        account_id=settings.BAKONG_ACCOUNT_ID,
-        merchant_name=settings.BAKONG_MERCHANT_NAME,
-        merchant_city=settings.BAKONG_MERCHANT_CITY,
-        expires_in_minutes=minutes,
-        now_ms=int(now.timestamp() * 1000),
-    )
+    try:
+        code = build_khqr(
+            amount=order.total,
+            currency=order.currency,
+            bill_number=order.number,
+            account_id=settings.BAKONG_ACCOUNT_ID,
+            merchant_name=settings.BAKONG_MERCHANT_NAME,
+            merchant_city=settings.BAKONG_MERCHANT_CITY,
+            expires_in_minutes=minutes,
+            now_ms=int(now.timestamp() * 1000),
+        )
+    except KHQRError as error:
+        logger.error(
+            "No KHQR for order %s (%s %s): %s", order.number, order.total, order.currency, error
+        )
+        raise CannotPayByKHQR(
+            _("We could not make a KHQR payment code for this order. Please contact the shop.")
+        ) from error
     expires_at = datetime.fromtimestamp(code.expires_ms / 1000, tz=UTC)
     payment = Payment.objects.create(
         order=order,
@@ -194,18 +223,57 @@ def ensure_deeplink(payment, callback_url, icon_url, client=None):
     return payment.deeplink
 
 
-def new_payment_attempt(order_id, now=None):
-    """A fresh QR after the last one expired, if the order's stock can still be reserved."""
+def _throttle_new_payment(order_id, now, per_minute):
+    """Refuse more than ``per_minute`` requests for a new code for one order in a minute,
+    whoever sends them: a counter in the shared cache, checked before any database work."""
+    minute = int(now.timestamp()) // 60
+    key = f"checkout:new-payment:{order_id}:{minute}"
+    cache.add(key, 0, timeout=120)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between the two calls: count this one as the first
+        cache.add(key, 1, timeout=120)
+        count = 1
+    if count > per_minute:
+        raise TooManyRequests(
+            _(
+                "This order's page asked for new payment codes too often. Please wait a "
+                "minute and try again."
+            )
+        )
+
+
+def new_payment_attempt(order_id, now=None, shop=None):
+    """A fresh QR after the last one expired, if the order's stock can still be reserved.
+
+    Within the shop's limits (``shop``: its settings; the default site's when not given): at
+    most ``max_payment_windows`` codes per order in all (so an order holds stock for at most
+    that many payment windows), and at most ``new_payment_requests_per_minute`` requests for
+    one order a minute. Refusals are ``ShopError``s.
+    """
+    from website.models import ShopSettings
+
     now = now or timezone.now()
+    shop = shop or ShopSettings.current()
+    _throttle_new_payment(order_id, now, shop.new_payment_requests_per_minute)
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order_id)
         if order.payments.filter(status=PaymentStatus.PENDING, expires_at__gt=now).exists():
             return order.payments.filter(status=PaymentStatus.PENDING).first()
+        if order.status not in (Status.EXPIRED, Status.AWAITING_PAYMENT):
+            raise Conflict(
+                _("This order is not waiting for a payment."), code="not_awaiting_payment"
+            )
+        if order.payments.count() >= shop.max_payment_windows:
+            raise PaymentCodesUsedUp(
+                _(
+                    "This order has used all its payment codes, so its items go back on sale. "
+                    "Please place a new order if you still want them."
+                )
+            )
         if order.status == Status.EXPIRED:
             # Re-reserves the stock; raises Conflict when it is gone.
             set_status(order, Status.AWAITING_PAYMENT, reason="New payment code requested")
-        elif order.status != Status.AWAITING_PAYMENT:
-            raise Conflict("This order is not waiting for a payment.", code="not_awaiting_payment")
         order.expires_at = now + timedelta(minutes=settings.SHOP_PAYMENT_WINDOW_MINUTES)
         return create_payment(order, now=now)
 

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from checkout.cart import MAX_LINE_QUANTITY
 from checkout.delivery import PROVINCES
+from checkout.forms import EMAIL_MAX_LENGTH
 from website import money
 
 CENTS = Decimal("0.01")
@@ -26,7 +27,7 @@ class LineUpdateSerializer(serializers.Serializer):
 class CheckoutRequestSerializer(serializers.Serializer):
     """Documents the checkout body; validation itself is the checkout page's form."""
 
-    email = serializers.EmailField()
+    email = serializers.EmailField(max_length=EMAIL_MAX_LENGTH)
     name = serializers.CharField(max_length=120)
     phone = serializers.CharField(max_length=30, help_text="A Cambodian number.")
     address = serializers.CharField(max_length=500)

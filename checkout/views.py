@@ -3,9 +3,12 @@ uses the JSON API instead where it can."""
 
 from django.conf import settings
 from django.contrib import messages
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -20,6 +23,20 @@ from checkout.payments import ensure_deeplink, ensure_qr_image, new_payment_atte
 from website.models import ShopSettings
 
 CHECKOUT_SESSION_KEY = "checkout_details"
+
+
+def _back_on_this_site(request):
+    """Where to send the shopper after an error: the page they came from (the Referer) when
+    it is on this site by Django's own check (same host, no scheme tricks, no ``//`` or
+    backslashes), the cart when there is none, else the home page."""
+    back = request.META.get("HTTP_REFERER")
+    if not back:
+        return HttpResponseRedirect(reverse("checkout:cart"))
+    if url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return HttpResponseRedirect(back)
+    return HttpResponseRedirect("/")
 
 
 def _int(value):
@@ -54,8 +71,7 @@ def cart_add(request):
             return redirect("checkout:cart")
     except ShopError as error:
         messages.error(request, error.message)
-        back = request.META.get("HTTP_REFERER") or reverse("checkout:cart")
-        return redirect(back if back.startswith("/") or request.get_host() in back else "/")
+        return _back_on_this_site(request)
     return render(
         request,
         "checkout/cart_add_confirm.html",
@@ -99,6 +115,18 @@ def _checkout_ready(request):
     return contents, None
 
 
+def _saved_details_form(request):
+    """The details form bound to what the details step saved in the session, or None.
+
+    The review step validates it again (the saved values never go to the database
+    unchecked), so details that fail now send the shopper back to correct them rather than
+    failing on every retry."""
+    saved = request.session.get(CHECKOUT_SESSION_KEY)
+    if not saved or not isinstance(saved, dict):
+        return None
+    return CheckoutForm(data=saved)
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def checkout_details(request):
@@ -113,16 +141,22 @@ def checkout_details(request):
                 save_address_from_checkout(request.user, form.cleaned_data)
             return redirect("checkout:review")
     else:
-        initial = request.session.get(CHECKOUT_SESSION_KEY) or {}
+        saved = _saved_details_form(request)
+        if saved is not None and not saved.is_valid():
+            # Details saved earlier that no longer pass (a delivery method withdrawn, or a
+            # value from before today's rules): show them with what to correct.
+            form = saved.display_copy()
+            return render(request, "checkout/checkout.html", {"form": form, "contents": contents})
+        initial = dict(saved.data) if saved is not None else {}
         if not initial and request.user.is_authenticated:
             initial = {"email": request.user.email, "name": request.user.get_full_name()}
-            saved = default_address(request.user)
-            if saved:
+            address = default_address(request.user)
+            if address:
                 initial.update(
-                    name=saved.name,
-                    phone=saved.phone,
-                    province=saved.province,
-                    address=saved.address,
+                    name=address.name,
+                    phone=address.phone,
+                    province=address.province,
+                    address=address.address,
                 )
         first = DeliveryMethod.active().first()
         initial.setdefault("delivery_method", first.code if first else None)
@@ -134,20 +168,22 @@ def checkout_details(request):
 @require_http_methods(["GET", "POST"])
 def checkout_review(request):
     contents, stop = _checkout_ready(request)
-    saved = request.session.get(CHECKOUT_SESSION_KEY)
     if stop:
         # A second click on "Place order" lands here after the first emptied the cart.
         if request.method == "POST" and request.session.get("last_order_token"):
             return redirect("checkout:order", token=request.session["last_order_token"])
         return stop
-    form = CheckoutForm(saved) if saved else None
-    if form is None or not form.is_valid():
+    form = _saved_details_form(request)
+    if form is None:
+        return redirect("checkout:details")
+    if not form.is_valid():
+        messages.error(request, _("Please check your details again."))
         return redirect("checkout:details")
     shop = ShopSettings.for_request(request)
     details = form.details()
     if request.method == "POST":
         try:
-            order, _ = place_order(carts.get_cart(request), details, shop, user=request.user)
+            order, _created = place_order(carts.get_cart(request), details, shop, user=request.user)
         except ShopError as error:
             messages.error(request, error.message)
             return redirect("checkout:cart")

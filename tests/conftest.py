@@ -34,6 +34,32 @@ def _fresh_cache():
     cache.clear()
 
 
+def _staff_have_two_factor(sender, request, user, **kwargs):
+    from tests.factories import give_totp
+
+    if user.has_perm("wagtailadmin.access_admin"):
+        give_totp(user)
+
+
+@pytest.fixture(autouse=True)
+def _automatic_totp_for_staff():
+    """The admin sends everybody with admin access to set up two-factor authentication first;
+    in tests, whoever logs in with admin access (``force_login`` included) already has it."""
+    from django.contrib.auth.signals import user_logged_in
+
+    user_logged_in.connect(_staff_have_two_factor, dispatch_uid="tests.automatic_totp")
+    yield
+    user_logged_in.disconnect(dispatch_uid="tests.automatic_totp")
+
+
+@pytest.fixture
+def no_automatic_totp(_automatic_totp_for_staff):
+    """For tests about staff who have not set up two-factor authentication yet."""
+    from django.contrib.auth.signals import user_logged_in
+
+    user_logged_in.disconnect(dispatch_uid="tests.automatic_totp")
+
+
 @pytest.fixture
 def mysql_only():
     if connection.vendor != "mysql":

@@ -92,3 +92,31 @@ def make_product(
     elif stock is not None:
         set_stock(page, stock)
     return page
+
+
+def give_totp(user):
+    """Set up two-factor authentication (an authenticator app) for ``user``, as the admin
+    requires of everybody with admin access; returns the TOTP secret for ``totp_code``."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    existing = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if existing is not None:
+        from allauth.mfa.utils import decrypt
+
+        return decrypt(existing.data["secret"])
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(secret, steps=0):
+    """The authenticator app's current code for ``secret`` (``steps`` periods later)."""
+    from allauth.mfa.totp.internal.auth import (
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    counter = next(iter(yield_hotp_counters_from_time())) + steps
+    return format_hotp_value(hotp_value(secret, counter))

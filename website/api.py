@@ -22,5 +22,7 @@ urlpatterns = [
         checkout_api.PaymentStatusView.as_view(),
         name="api_payment_status",
     ),
-    re_path(r"^.*$", api_not_found),
+    # Any other path, newlines included ("." alone would not match "/api/foo%0Abar", which
+    # then fell through to the HTML 404).
+    re_path(r"^[\s\S]*\Z", api_not_found),
 ]

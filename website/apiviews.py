@@ -7,12 +7,14 @@ Every error answers ``{"status": "error", "error": {"code", "message", "fields"}
 
 import logging
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import exceptions, serializers, status
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -20,6 +22,7 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from checkout.errors import ShopError
+from website.input import BodyRefused, ShopJSONParser
 
 logger = logging.getLogger(__name__)
 
@@ -56,9 +59,26 @@ ERROR_CODES = {
 }
 
 
+def request_refused(exc):
+    """Django's refusals of a request body (too big, too many fields, ...) as the API's error
+    shape: raised while the body is read, which for a POST is during the CSRF check."""
+    if isinstance(exc, RequestDataTooBig):
+        return 413, error_body(
+            "request_too_large",
+            _("The request body is too large (at most %(size)d kB).")
+            % {"size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024},
+        )
+    if isinstance(exc, TooManyFieldsSent):
+        return 413, error_body("request_too_large", _("The request has too many fields."))
+    return 400, error_body("bad_request", _("The request could not be read."))
+
+
 def exception_handler(exc, context):
     if isinstance(exc, ShopError):
         return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status)
+    if isinstance(exc, SuspiciousOperation):
+        code, body = request_refused(exc)
+        return Response(body, status=code)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     response = drf_exception_handler(exc, context)
@@ -77,6 +97,8 @@ def exception_handler(exc, context):
         ("error", None),
     )
     detail = str(exc.detail) if hasattr(exc, "detail") else str(exc)
+    if isinstance(exc, BodyRefused):
+        message = detail
     if isinstance(exc, exceptions.PermissionDenied) and "CSRF" in detail:
         code, message = "csrf_failed", "CSRF token missing or incorrect: reload the page."
     response.data = error_body(code, message or detail)
@@ -105,6 +127,7 @@ ERROR_STATUSES = {
     "404": "Not found",
     "405": "Method not allowed",
     "409": "Not possible in the current state (stock, empty cart...)",
+    "413": "Request body too large",
     "415": "Not JSON",
     "429": "Too many requests",
 }
@@ -133,7 +156,7 @@ class ShopAPIView(APIView):
     authentication_classes = [SessionAuthentication]
     permission_classes = [CsrfProtectedWrites]
     renderer_classes = [JSONRenderer]
-    parser_classes = [JSONParser]
+    parser_classes = [ShopJSONParser]
 
     def get_exception_handler(self):
         return exception_handler
@@ -154,3 +177,14 @@ def csrf_failure(request, reason=""):
     from django.views.csrf import csrf_failure as default_failure
 
     return default_failure(request, reason=reason)
+
+
+def bad_request(request, exception=None):
+    """Django's 400 (a body too large or with too many fields, a bad Host...): JSON in the API's
+    error shape under /api/, else a plain page. ``handler400`` in ``website.urls``."""
+    if request.path.startswith("/api/"):
+        code, body = request_refused(exception)
+        return JsonResponse(body, status=code)
+    from website.views import bad_request_page
+
+    return bad_request_page(request, exception)

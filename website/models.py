@@ -4,8 +4,9 @@ import copy
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
@@ -62,6 +63,9 @@ class HomePage(CacheablePageMixin, Page):
         verbose_name = "home page"
 
 
+# The most of one item any setting allows (the product page's and the API's upper bound).
+HARD_MAX_LINE_QUANTITY = 99
+
 KHR_STEP_CHOICES = [
     (1, "1 riel"),
     (100, "100 riel"),
@@ -114,6 +118,45 @@ class ShopSettings(BaseSiteSetting):
         default=True, help_text="Show each price in both USD and KHR."
     )
 
+    # Limits: stock an unpaid order holds is stock nobody else can buy.
+    max_line_quantity = models.PositiveSmallIntegerField(
+        _("most of one item per order"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(HARD_MAX_LINE_QUANTITY)],
+        help_text=_(
+            "How many of one product (or one variant) a shopper can put in the cart and order "
+            "at once. 24 lets a shopper take a full carton of 24 bottles."
+        ),
+    )
+    max_order_items = models.PositiveSmallIntegerField(
+        _("most items per order"),
+        default=48,
+        validators=[MinValueValidator(1), MaxValueValidator(999)],
+        help_text=_(
+            "How many items in total (all lines together) one order can hold. Larger buyers "
+            "can contact the shop."
+        ),
+    )
+    max_payment_windows = models.PositiveSmallIntegerField(
+        _("payment codes per order"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_(
+            "How many KHQR codes one order can get: the first one plus renewals after a code "
+            "expires unpaid. Each code holds the order's items for the payment window; after "
+            "the last one the items go back on the shelf for good."
+        ),
+    )
+    new_payment_requests_per_minute = models.PositiveSmallIntegerField(
+        _("new payment code requests per minute"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_(
+            "How many times a minute one order's page can ask for a new payment code. Beyond "
+            "this the shopper is asked to wait a minute; a double click stays well within it."
+        ),
+    )
+
     panels = [
         MultiFieldPanel(
             [FieldPanel("shop_name"), FieldPanel("tagline"), FieldPanel("logo")],
@@ -138,6 +181,19 @@ class ShopSettings(BaseSiteSetting):
                 FieldPanel("show_other_currency"),
             ],
             heading="Money",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("max_line_quantity"),
+                FieldPanel("max_order_items"),
+                FieldPanel("max_payment_windows"),
+                FieldPanel("new_payment_requests_per_minute"),
+            ],
+            heading=_("Limits"),
+            help_text=_(
+                "Unpaid orders hold stock nobody else can buy: these limits stop one shopper "
+                "from taking a shelf without paying."
+            ),
         ),
     ]
 
@@ -165,6 +221,21 @@ class ShopSettings(BaseSiteSetting):
         setattr(request, attr_name, instance)
         return instance
 
+    @classmethod
+    def current(cls):
+        """The default site's settings, for services called without a request (adding to a
+        cart, renewing a payment code). Kept in memory like ``for_request``'s, so reading
+        them costs no query once warm; any change to the settings is seen on the next use."""
+        from wagtail.models import Site
+
+        from website.page_cache import remembered
+
+        def build():
+            site = Site.objects.filter(is_default_site=True).first()
+            return cls.for_site(site) if site else cls()
+
+        return remembered(("shop-settings", "default"), build)
+
     @property
     def other_currency(self):
         return money.KHR if self.base_currency == money.USD else money.USD
@@ -190,3 +261,15 @@ class ShopSettings(BaseSiteSetting):
         super().clean()
         if self.khr_per_usd is not None and self.khr_per_usd <= 0:
             raise ValidationError({"khr_per_usd": "The exchange rate must be positive."})
+        if (
+            self.max_order_items is not None
+            and self.max_line_quantity is not None
+            and self.max_order_items < self.max_line_quantity
+        ):
+            raise ValidationError(
+                {
+                    "max_order_items": _(
+                        "An order must be able to hold at least the most of one item."
+                    )
+                }
+            )

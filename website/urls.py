@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from catalog import views as catalog_views
 from website import views
 
+handler400 = "website.apiviews.bad_request"
 handler404 = "website.views.page_not_found"
 handler500 = "website.views.server_error"
 

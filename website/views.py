@@ -2,6 +2,7 @@
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -19,6 +20,34 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def bad_request_page(request, exception=None):
+    """The page for a request Django refuses to read (``handler400``, via
+    ``website.apiviews.bad_request``): a body too large or with too many fields, a bad Host.
+
+    Rendered without the request's context: its body is what could not be read, and context
+    processors (the CSRF token, messages) may read it again."""
+    from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+    from django.template import loader
+
+    if isinstance(exception, RequestDataTooBig | TooManyFieldsSent):
+        status = 413
+        title = _("What you sent is too large")
+        message = _(
+            "The form you sent is larger than the shop accepts. Please shorten what you "
+            "typed and try again."
+        )
+    else:
+        status = 400
+        title = _("We could not read that request")
+        message = _("Please go back, reload the page and try again.")
+    context = {"status": status, "title": title, "message": message}
+    try:
+        body = loader.get_template("400.html").render(context)
+    except Exception:  # noqa: BLE001
+        return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+    return HttpResponse(body, status=status)
 
 
 def page_not_found(request, exception=None):

@@ -21,15 +21,25 @@ from checkout.khqr.builder import KHQRError, qr_md5, read_khqr
 
 MODES = ("normal", "slow", "429", "500", "401", "garbage", "nulldata")
 
+# The e-mail the sandbox treats as registered with Bakong, unless it is given another.
+DEFAULT_REGISTERED_EMAIL = "owner@example.com"
+
+# Bakong's error codes (reference/khqr.md) that the sandbox answers itself.
+ERROR_MISSING_FIELDS = 5
+ERROR_UNAUTHORIZED = 6
+ERROR_NOT_REGISTERED = 10
+
 
 def envelope(data=None, code=0, message="Success", error=None):
     return {"responseCode": code, "responseMessage": message, "errorCode": error, "data": data}
 
 
 class SandboxState:
-    def __init__(self, token):
+    def __init__(self, token, emails=(DEFAULT_REGISTERED_EMAIL,)):
         self.lock = threading.Lock()
         self.token = token
+        # Registered e-mails, compared as Bakong would: case-insensitively, whole address.
+        self.emails = {email.strip().lower() for email in emails}
         self.mode = "normal"
         self.delay = 10.0
         self.qrs = OrderedDict()  # md5 -> {"qr", "info", "seen"}
@@ -148,11 +158,11 @@ class SandboxHandler(BaseHTTPRequestHandler):
             return self._send(200, "<html>maintenance</html>", "text/html")
         body = self._body()
         if name == "renew_token":
-            if not isinstance(body, dict) or not body.get("email"):
-                return self._send(400, envelope(code=1, message="Missing email", error=5))
-            return self._send(200, envelope({"token": self.state.token}))
+            return self._renew_token(body)
         if mode == "401" or self.headers.get("Authorization") != f"Bearer {self.state.token}":
-            return self._send(401, envelope(code=1, message="Unauthorized", error=6))
+            return self._send(
+                401, envelope(code=1, message="Unauthorized", error=ERROR_UNAUTHORIZED)
+            )
         handler = {
             "check_transaction_by_md5": self._check_md5,
             "check_transaction_by_md5_list": self._check_md5_list,
@@ -162,6 +172,23 @@ class SandboxHandler(BaseHTTPRequestHandler):
         if handler is None:
             return self._send(404, envelope(code=1, message="Unknown endpoint", error=None))
         return handler(body)
+
+    def _renew_token(self, body):
+        """Bakong's ``/v1/renew_token``: the only call without a bearer token, so it gives a
+        token only for the e-mail registered with Bakong (errorCode 10 for any other)."""
+        email = body.get("email") if isinstance(body, dict) else None
+        if not isinstance(email, str) or not email.strip():
+            return self._send(
+                400,
+                envelope(
+                    code=1, message="Missing required fields: email", error=ERROR_MISSING_FIELDS
+                ),
+            )
+        if email.strip().lower() not in self.state.emails:
+            return self._send(
+                400, envelope(code=1, message="Email is not registered", error=ERROR_NOT_REGISTERED)
+            )
+        return self._send(200, envelope({"token": self.state.token}, 0, "Token has been issued"))
 
     def _check_md5(self, body):
         if not isinstance(body, dict) or not isinstance(body.get("md5"), str):
@@ -327,9 +354,17 @@ def _json_default(value):
     raise TypeError(f"Cannot encode {type(value)}")
 
 
-def make_server(host="127.0.0.1", port=8001, token="sandbox-token", verbose=False):  # noqa: S107
-    """A ready-to-run sandbox server; ``server.state`` is its state, ``serve_forever()`` runs it."""
-    state = SandboxState(token)
+def make_server(
+    host="127.0.0.1",
+    port=8001,
+    token="sandbox-token",  # noqa: S107
+    verbose=False,
+    email=DEFAULT_REGISTERED_EMAIL,
+):
+    """A ready-to-run sandbox server; ``server.state`` is its state, ``serve_forever()`` runs it.
+    ``email`` is the address registered with "Bakong": ``/v1/renew_token`` answers a token
+    for it only."""
+    state = SandboxState(token, emails=[email])
     handler = type("BoundSandboxHandler", (SandboxHandler,), {"state": state})
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True

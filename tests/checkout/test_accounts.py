@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import User
+from django.core import mail
 from django.test import Client
 
 from checkout.addresses import Address
@@ -34,7 +35,12 @@ def test_sign_up_log_out_and_log_in_by_email(client, shop):
             "password2": "mondulkiri-coffee-9",
         },
     )
-    assert response.status_code == 302
+    # The address is confirmed with the code e-mailed to it, typed on the next page.
+    assert response.status_code == 302 and response["Location"] == "/accounts/confirm-email/"
+    assert client.get("/account/").status_code == 302
+    code = re.search(r"\b([A-Z0-9]{4}-[A-Z0-9]{4})\b", mail.outbox[-1].body).group(1)
+    response = client.post("/accounts/confirm-email/", {"code": code})
+    assert response.status_code == 302 and response["Location"] == "/account/"
     assert client.get("/account/").status_code == 200
     client.post("/accounts/logout/")
     assert client.get("/account/").status_code == 302

@@ -7,7 +7,7 @@ from checkout.cart import Cart, CartLine
 from checkout.delivery import DeliveryMethod
 from checkout.orders import CheckoutDetails, change_status, place_order
 from tests.e2e.conftest import VIEWPORTS
-from tests.factories import make_category, make_product
+from tests.factories import give_totp, make_category, make_product, totp_code
 from website.models import ShopSettings
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -33,6 +33,7 @@ def staff_user():
         )
     user = User.objects.create_user("sreyleak", "s@example.com", "a-long-password-1")
     user.groups.add(group)
+    user.totp_secret = give_totp(user)  # the admin requires two-factor authentication
     return user
 
 
@@ -69,6 +70,7 @@ def test_staff_dashboard_and_order_inspect(
     page.goto(live_server.url + "/admin/login/")
     page.fill("#id_username", "sreyleak")
     page.fill("#id_password", "a-long-password-1")
+    page.fill("#id_code", totp_code(staff_user.totp_secret))
     page.locator("button[type=submit]").first.click()
     page.wait_for_url(live_server.url + "/admin/")
     page.locator("#shop-revenue-chart").wait_for()

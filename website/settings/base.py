@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "taggit",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "rest_framework",
     "drf_spectacular",
     "django_tasks",
@@ -69,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "website.login_security.LoginSecurityMiddleware",
     "website.page_cache.AuthMarkerMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -84,7 +86,15 @@ AUTHENTICATION_BACKENDS = [
 ]
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="optional")
+# Sign-up never tells whether an address already has an account: with mandatory verification
+# and enumeration prevention, signing up with a known address shows the same "enter the code
+# we e-mailed you" page as a new one, and the owner of the address is e-mailed that they already
+# have an account (with "optional", allauth would have to say "already registered" or let a
+# second account share the address). The code is typed on the next page, so signing up stays
+# one short step. Password reset answers the same for known and unknown addresses.
+ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
@@ -96,11 +106,24 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 # (allauth's defaults). Behind nginx the address is the one nginx appends to
 # X-Forwarded-For, so set ALLAUTH_TRUSTED_PROXY_COUNT=1 there; 0 means no proxy.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
+# Both login forms (the storefront's and the admin's) count failures per client address and
+# per account (whatever name or address was typed), in the shared cache; a browser that has
+# logged in to the account before gets its own budget instead, so an attacker cannot lock the
+# owner out (website/login_security.py explains the design).
+ACCOUNT_ADAPTER = "website.login_security.AccountAdapter"
+WAGTAILADMIN_USER_LOGIN_FORM = "website.login_security.AdminLoginForm"
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
+    "login_failed_known_device": "5/5m/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
+# Two-factor authentication (allauth.mfa): authenticator-app codes (TOTP) and recovery codes,
+# no WebAuthn (allauth.mfa still imports fido2, hence its pin). Everybody with admin access must
+# set it up (website.login_security.LoginSecurityMiddleware); both login forms ask for the code.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env("SHOP_NAME", default="Angkor Market")
+MFA_RECOVERY_CODE_COUNT = 10
 WSGI_APPLICATION = "website.wsgi.application"
 
 TEMPLATES = [

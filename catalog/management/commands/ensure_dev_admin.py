@@ -23,6 +23,9 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Development admin: username {USERNAME!r}, password {PASSWORD!r} ({note}). "
-                "Log in at /admin/."
+                "Log in at /admin/ (leave the two-factor code empty the first time); the admin "
+                "then asks you to set up two-factor authentication with an authenticator app "
+                "(confirm the password, scan the QR code, type a code) and shows recovery codes. "
+                "From then on the admin login asks for the app's current code."
             )
         )

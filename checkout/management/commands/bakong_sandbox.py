@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from checkout.khqr.sandbox import make_server
+from checkout.khqr.sandbox import DEFAULT_REGISTERED_EMAIL, make_server
 
 
 class Command(BaseCommand):
@@ -17,9 +17,15 @@ class Command(BaseCommand):
             default=settings.BAKONG_API_TOKEN or "sandbox-token",
             help="The bearer token the sandbox accepts (default: BAKONG_API_TOKEN).",
         )
+        parser.add_argument(
+            "--email",
+            default=DEFAULT_REGISTERED_EMAIL,
+            help="The e-mail registered with the sandbox: /v1/renew_token answers a token "
+            f"for it only (default: {DEFAULT_REGISTERED_EMAIL}).",
+        )
 
-    def handle(self, *args, host, port, token, **options):
-        server = make_server(host, port, token, verbose=options["verbosity"] > 1)
+    def handle(self, *args, host, port, token, email, **options):
+        server = make_server(host, port, token, verbose=options["verbosity"] > 1, email=email)
         self.stdout.write(f"Bakong sandbox on http://{host}:{port}/ (pay QR codes at /sandbox/)")
         try:
             server.serve_forever()
