@@ -2,13 +2,18 @@
 
 MySQL and MariaDB store text as utf8mb4: every Unicode character except a lone UTF-16
 surrogate (U+D800 to U+DFFF, which Python strings can hold, JSON can carry as ``"\\ud800"``
-and UTF-8 cannot encode). A NUL character is refused too: PostgreSQL cannot store it and no
-shopper means one. Text with either used to reach the database and answer 500.
+and UTF-8 cannot encode). Text with one used to reach the database and answer 500. A NUL
+character is refused too (no shopper means one), by Django's own validator that every
+form ``CharField`` and DRF ``CharField`` already has.
 
 - ``StorableTextForm`` (a form mixin) gives every text field of a form the validator below,
   so the shopper sees a field error.
-- ``ShopJSONParser`` (the API's only parser) refuses such characters anywhere in a JSON body,
-  and bodies nested deeper than ``MAX_JSON_DEPTH``.
+- ``ShopJSONParser`` (the API's only parser) refuses lone surrogates anywhere in a JSON body
+  (as field errors when they are in a top-level value), and bodies nested deeper than
+  ``MAX_JSON_DEPTH``.
+
+Form bodies never carry a lone surrogate: Django decodes undecodable bytes (``%ED%A0%80``)
+as U+FFFD, which the database stores.
 """
 
 import re
@@ -20,14 +25,16 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, serializers
 from rest_framework.parsers import JSONParser
 
-UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+UNSTORABLE = re.compile("[\ud800-\udfff]")
+# What is replaced when a refused value is shown back (a NUL is refused by Django's validator).
+NOT_SHOWN = re.compile("[\x00\ud800-\udfff]")
 
 # The API's bodies are flat objects; 20 levels is far more than any client needs and far less
 # than the Python recursion that deeper bodies exhaust (a 500 before).
 MAX_JSON_DEPTH = 20
 
 UNSTORABLE_MESSAGE = _(
-    "This contains a character we cannot store (a NUL or an unpaired surrogate). "
+    "This contains a character we cannot store (an unpaired UTF-16 surrogate). "
     "Please remove it or type the text again."
 )
 
@@ -40,7 +47,7 @@ def storable(value):
     """``value`` with every character the database cannot store replaced by U+FFFD, for
     showing a rejected value back to the shopper (a lone surrogate cannot even be sent)."""
     if isinstance(value, str):
-        return UNSTORABLE.sub("\ufffd", value)
+        return NOT_SHOWN.sub("\ufffd", value)
     if isinstance(value, list | tuple):
         return [storable(item) for item in value]
     return value

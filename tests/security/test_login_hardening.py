@@ -321,3 +321,23 @@ def test_password_reset_looks_the_same_for_known_and_unknown_addresses(customer)
         admin_unknown.status_code,
         admin_unknown["Location"],
     )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"username": "owner"},
+        {"username": "a" * 300, "password": "x"},
+        {"username": "x@" + "y" * 300 + ".com", "password": "x", "code": "1" * 100},
+        {"username": "own\x00er", "password": "pw\x00"},
+        {"username": "' OR 1=1 --", "password": "x", "code": "' OR 1=1 --"},
+        {"username": "owner@example.com", "password": "x", "code": "១២៣៤៥៦"},
+        {"username": "ម្ចាស់", "password": "x"},
+    ],
+)
+def test_bad_input_at_the_admin_login_is_answered_with_the_form(owner, body):
+    client = Client()
+    response = client.post("/admin/login/", body)
+    assert response.status_code == 200 and 'name="username"' in text(response)
+    assert not has_session(client)
