@@ -86,7 +86,7 @@ def test_one_shopper_cannot_touch_another_shoppers_cart(api, other_api, products
 
 def test_guest_cart_merges_into_the_account_cart_on_login_capped_by_stock(api, products):
     user = get_user_model().objects.create_user(
-        "dara", "dara@example.com", "pw-123456", is_staff=True
+        "dara", "dara@example.com", "pw-123456", is_staff=True, is_superuser=True
     )
     account_cart = Cart.objects.create(user=user)
     CartLine.objects.create(cart=account_cart, product=products["pepper"], quantity=2)
@@ -110,7 +110,7 @@ def test_login_through_the_login_view_merges_the_cart(client, shop, products):
     from checkout.cart import SESSION_KEY
 
     user = get_user_model().objects.create_user("sokha", "sokha@example.com", "pw-123456")
-    user.is_staff = True
+    user.is_staff = user.is_superuser = True  # the admin login lets in admin accounts only
     user.save()
     client.get("/api/cart/")
     token = client.cookies["csrftoken"].value

@@ -249,7 +249,7 @@ def test_shopping_over_https_through_nginx_ends_with_a_receipt(stack, shopper):
     wait_for(receipt_sent, 120, lambda: stack.logs("worker")[-3000:])
 
 
-def test_an_admin_logs_in(stack):
+def admin_login(stack, code=""):
     admin = stack.session()
     login = admin.get(stack.https + "/admin/login/")
     assert login.status_code == 200
@@ -258,12 +258,33 @@ def test_an_admin_logs_in(stack):
         data={
             "username": "owner",
             "password": "compose-admin-password",
+            "code": code,
             "csrfmiddlewaretoken": admin.cookies["csrftoken"],
             "next": "/admin/",
         },
         allow_redirects=False,
     )
     assert response.status_code == 302, response.text[:500]
+    return admin
+
+
+def test_an_admin_logs_in_with_two_factor_authentication(stack):
+    from tests.factories import totp_code
+
+    # First login: the admin is sent to set up an authenticator app before anything else.
+    first = admin_login(stack)
+    setup = first.get(stack.https + "/admin/", allow_redirects=False)
+    assert setup.status_code == 302
+    assert setup.headers["Location"].startswith("/accounts/2fa/totp/activate/")
+
+    # The owner scans the code (here: the secret is set as the app would learn it).
+    secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    stack.shell(
+        "from django.contrib.auth import get_user_model;"
+        "from allauth.mfa.totp.internal.auth import TOTP;"
+        f"TOTP.activate(get_user_model().objects.get(username='owner'), '{secret}')"
+    )
+    admin = admin_login(stack, code=totp_code(secret))
     dashboard = admin.get(stack.https + "/admin/")
     assert dashboard.status_code == 200 and "Dashboard" in dashboard.text
 
