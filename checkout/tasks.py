@@ -10,6 +10,7 @@ from checkout.khqr.client import BakongError
 from checkout.notifications import deliver_notifications
 from checkout.orders import expire_unpaid_orders
 from checkout.payments import sweep_payments
+from website.redact import describe_error
 
 logger = logging.getLogger(__name__)
 
@@ -39,8 +40,9 @@ def sweep_payments_task():
         failures = backoff["failures"] + 1
         wait = BACKOFF_STEPS[min(failures, len(BACKOFF_STEPS)) - 1]
         cache.set(BACKOFF_KEY, {"until": time.time() + wait, "failures": failures}, 3600)
-        logger.warning("Payment sweep failed (%s); retrying in %s s", error, wait)
-        return {"error": str(error), "retry_in": wait}
+        reason = describe_error(error)  # stored as the task's result: never a token
+        logger.warning("Payment sweep failed (%s); retrying in %s s", reason, wait)
+        return {"error": reason, "retry_in": wait}
     cache.delete(BACKOFF_KEY)
     return results
 

@@ -392,10 +392,21 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Secrets (tokens, passwords) are replaced by [redacted] in everything the handler writes.
+    "filters": {"redact_secrets": {"()": "website.redact.RedactingFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_secrets"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # Its DEBUG lines quote request paths (the Telegram API's holds the bot token):
+        # redacted where they are logged, before any handler sees them.
+        "urllib3.connectionpool": {"filters": ["redact_secrets"]},
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
     },
