@@ -313,21 +313,29 @@ def test_account_addresses(customer, data, pk, csrf):
 # --- allauth's forms ------------------------------------------------------------------------------
 
 
+ALLAUTH_FORMS = [
+    ("/accounts/login/", ["login", "password", "remember"]),
+    ("/accounts/signup/", ["email", "password1", "password2"]),
+    ("/accounts/password/reset/", ["email"]),
+]
+ALLAUTH_BASE = {"login": "dara@example.com", "email": "dara@example.com"}
+PASSWORDS = {"password1": "mondulkiri-coffee-9", "password2": "mondulkiri-coffee-9"}
+
+
 @fuzz(90)
+@example(form=("/accounts/signup/", {"email": long_email(255)} | PASSWORDS), csrf="real")
+@example(form=("/accounts/signup/", {"email": long_email(320)} | PASSWORDS), csrf="real")
+@example(form=("/accounts/password/reset/", {"email": long_email(300)}), csrf="real")
+@example(form=("/accounts/login/", {"login": long_email(300), "password": "x"}), csrf="real")
+@example(form=("/accounts/login/", {"login": "a\x00@example.com", "password": "\x00"}), csrf="real")
 @given(
-    form=st.sampled_from(
-        [
-            ("/accounts/login/", ["login", "password", "remember"]),
-            ("/accounts/signup/", ["email", "password1", "password2"]),
-            ("/accounts/password/reset/", ["email"]),
-        ]
+    form=st.sampled_from(ALLAUTH_FORMS).flatmap(
+        lambda form: st.tuples(st.just(form[0]), fields(form[1], ALLAUTH_BASE))
     ),
-    data=st.data(),
     csrf=CSRF,
 )
-def test_allauth_forms(customer, form, data, csrf):
-    path, names = form
-    body = data.draw(fields(names, {"login": "dara@example.com", "email": "dara@example.com"}))
+def test_allauth_forms(customer, form, csrf):
+    path, body = form
     browser = Browser(path)
     ok(browser.post(path, body, csrf), (path, body))
 
