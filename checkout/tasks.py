@@ -6,6 +6,7 @@ import time
 from django.core.cache import cache
 from django_tasks import task
 
+from checkout.housekeeping import run_housekeeping
 from checkout.khqr.client import BakongError
 from checkout.notifications import deliver_notifications
 from checkout.orders import expire_unpaid_orders
@@ -53,5 +54,23 @@ def deliver_notifications_task():
     return deliver_notifications()
 
 
-# Enqueued by the worker's scheduler every SHOP_SCHEDULER_INTERVAL seconds.
-PERIODIC_TASKS = [sweep_payments_task, expire_unpaid_orders_task, deliver_notifications_task]
+@task()
+def housekeeping_task():
+    """Delete old finished task results, expired sessions and abandoned guest carts."""
+    return run_housekeeping()
+
+
+# Enqueued by the worker's scheduler every SHOP_SCHEDULER_INTERVAL seconds...
+PERIODIC_TASKS = [
+    sweep_payments_task,
+    expire_unpaid_orders_task,
+    deliver_notifications_task,
+    housekeeping_task,
+]
+# ...except these, enqueued at most once per the named setting's seconds by all the
+# workers together.
+SLOW_PERIODIC_TASKS = {
+    f"{housekeeping_task.func.__module__}.{housekeeping_task.func.__qualname__}": (
+        "SHOP_HOUSEKEEPING_INTERVAL_SECONDS"
+    ),
+}

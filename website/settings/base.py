@@ -387,6 +387,15 @@ SHOP_WORKER_HEARTBEAT_FILE = env(
     "SHOP_WORKER_HEARTBEAT_FILE", default=str(Path(tempfile.gettempdir()) / "shop-worker-heartbeat")
 )
 SHOP_DEFAULT_KHR_PER_USD = Decimal("4100")
+# Housekeeping (checkout/housekeeping.py): the worker deletes what outlived these, in batches,
+# at most once every HOUSEKEEPING_INTERVAL_SECONDS across all workers.
+# Days finished task results (the worker's record of each job) are kept; unfinished never go.
+SHOP_TASK_RESULT_RETENTION_DAYS = env.float("TASK_RESULT_RETENTION_DAYS", default=7)
+# Days a guest's cart nobody touched is kept (never less than the session lifetime).
+SHOP_CART_RETENTION_DAYS = env.float("CART_RETENTION_DAYS", default=30)
+SHOP_HOUSEKEEPING_INTERVAL_SECONDS = env.int("HOUSEKEEPING_INTERVAL_SECONDS", default=3600)
+# Rows deleted per statement (each batch is its own short transaction).
+SHOP_HOUSEKEEPING_BATCH_SIZE = env.int("HOUSEKEEPING_BATCH_SIZE", default=500)
 
 LOGGING = {
     "version": 1,
