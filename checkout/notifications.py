@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from checkout import telegram
 from website import money
+from website.redact import describe_error
 
 logger = logging.getLogger(__name__)
 
@@ -295,13 +296,16 @@ def deliver_notifications(now=None, limit=100):
             _send(notification)
         except Exception as error:  # noqa: BLE001  (any failure: try again later)
             pause = RETRY_PAUSES[min(notification.attempts, len(RETRY_PAUSES)) - 1]
+            # Error texts can quote URLs, headers or server replies holding a token or the
+            # SMTP password: only a redacted description is stored and logged.
+            reason = describe_error(error)
             Notification.objects.filter(pk=notification.pk).update(
                 state=Notification.State.PENDING,
                 next_attempt_at=timezone.now() + timedelta(seconds=pause),
-                last_error=str(error)[:500],
+                last_error=reason[:500],
             )
             logger.warning(
-                "Could not send %s (attempt %s): %s", notification, notification.attempts, error
+                "Could not send %s (attempt %s): %s", notification, notification.attempts, reason
             )
             counts["failed"] += 1
             continue

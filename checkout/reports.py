@@ -1,5 +1,6 @@
-"""Sales figures for the admin dashboard and the sales report."""
+"""Sales figures for the admin dashboard and the sales report, and spreadsheet-safe cells."""
 
+import re
 from collections import OrderedDict
 from datetime import datetime, time, timedelta
 from decimal import Decimal
@@ -72,3 +73,23 @@ def dashboard_figures():
             "orders": [entry["orders"] for entry in series.values()],
         },
     }
+
+
+# --- spreadsheet exports --------------------------------------------------------------------
+
+# A cell starting with one of these is read as a formula by Excel, LibreOffice or Google
+# Sheets (the full-width forms too, by some), so a shopper named =HYPERLINK(...) could put a
+# live formula in the owner's spreadsheet. OWASP's advice: prefix such text with a quote.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def spreadsheet_safe(value):
+    """``value`` as a spreadsheet may show it without running it: text that a spreadsheet
+    would take for a formula gets a leading ``'``; numbers (and text that is only a plain
+    number, like ``-5.00``) and everything else are unchanged."""
+    if not isinstance(value, str) or PLAIN_NUMBER.fullmatch(value):
+        return value
+    if value.lstrip(" ").startswith(FORMULA_STARTS):
+        return "'" + value
+    return value

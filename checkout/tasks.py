@@ -6,10 +6,12 @@ import time
 from django.core.cache import cache
 from django_tasks import task
 
+from checkout.housekeeping import run_housekeeping
 from checkout.khqr.client import BakongError
 from checkout.notifications import deliver_notifications
 from checkout.orders import expire_unpaid_orders
 from checkout.payments import sweep_payments
+from website.redact import describe_error
 
 logger = logging.getLogger(__name__)
 
@@ -39,8 +41,9 @@ def sweep_payments_task():
         failures = backoff["failures"] + 1
         wait = BACKOFF_STEPS[min(failures, len(BACKOFF_STEPS)) - 1]
         cache.set(BACKOFF_KEY, {"until": time.time() + wait, "failures": failures}, 3600)
-        logger.warning("Payment sweep failed (%s); retrying in %s s", error, wait)
-        return {"error": str(error), "retry_in": wait}
+        reason = describe_error(error)  # stored as the task's result: never a token
+        logger.warning("Payment sweep failed (%s); retrying in %s s", reason, wait)
+        return {"error": reason, "retry_in": wait}
     cache.delete(BACKOFF_KEY)
     return results
 
@@ -51,5 +54,23 @@ def deliver_notifications_task():
     return deliver_notifications()
 
 
-# Enqueued by the worker's scheduler every SHOP_SCHEDULER_INTERVAL seconds.
-PERIODIC_TASKS = [sweep_payments_task, expire_unpaid_orders_task, deliver_notifications_task]
+@task()
+def housekeeping_task():
+    """Delete old finished task results, expired sessions and abandoned guest carts."""
+    return run_housekeeping()
+
+
+# Enqueued by the worker's scheduler every SHOP_SCHEDULER_INTERVAL seconds...
+PERIODIC_TASKS = [
+    sweep_payments_task,
+    expire_unpaid_orders_task,
+    deliver_notifications_task,
+    housekeeping_task,
+]
+# ...except these, enqueued at most once per the named setting's seconds by all the
+# workers together.
+SLOW_PERIODIC_TASKS = {
+    f"{housekeeping_task.func.__module__}.{housekeeping_task.func.__qualname__}": (
+        "SHOP_HOUSEKEEPING_INTERVAL_SECONDS"
+    ),
+}

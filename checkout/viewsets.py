@@ -19,6 +19,7 @@ from checkout.delivery import DeliveryMethod
 from checkout.errors import ShopError
 from checkout.orders import Order, OrderNote, Status, change_status, mark_paid_by_hand
 from checkout.payments import NEEDS_ATTENTION, Payment, PaymentStatus, reinstate_late_payment
+from checkout.reports import spreadsheet_safe
 from website import money
 from website.admin_permissions import ReadAndChangeOnly
 
@@ -50,6 +51,13 @@ class OrderFilterSet(WagtailFilterSet):
 
 
 class OrderIndexView(IndexView):
+    def preprocess_field_value(self, field, value, export_format):
+        """CSV cells a spreadsheet would run as a formula (a shopper named =HYPERLINK(...))
+        get a leading quote. XLSX cells need none: Wagtail writes text as text there, which
+        spreadsheets never evaluate."""
+        value = super().preprocess_field_value(field, value, export_format)
+        return spreadsheet_safe(value) if export_format == self.FORMAT_CSV else value
+
     def get_base_queryset(self):
         latest = Payment.objects.filter(order=OuterRef("pk")).order_by("-created_at", "-pk")
         return (

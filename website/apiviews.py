@@ -77,6 +77,8 @@ def exception_handler(exc, context):
     if isinstance(exc, ShopError):
         return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status)
     if isinstance(exc, SuspiciousOperation):
+        # Django logs these (to django.security) when it answers them itself; so does this.
+        logging.getLogger(f"django.security.{exc.__class__.__name__}").warning(str(exc))
         code, body = request_refused(exc)
         return Response(body, status=code)
     if isinstance(exc, Http404):

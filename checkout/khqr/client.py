@@ -13,6 +13,8 @@ from decimal import Decimal
 import requests
 from django.conf import settings
 
+from website.redact import redact
+
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 50
@@ -109,6 +111,10 @@ class BakongClient:
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if auth:
             headers["Authorization"] = f"Bearer {self.token}"
+        # ``requests`` errors quote URLs and, for a malformed header, the Authorization
+        # header with the token: the error raised here names the failure without that text
+        # and is raised outside the ``except`` block, so no chained exception carries it.
+        failure = None
         try:
             response = self.session.post(
                 f"{self.base_url}/v1/{name}",
@@ -116,10 +122,14 @@ class BakongClient:
                 headers=headers,
                 timeout=self.timeout,
             )
-        except requests.Timeout as exc:
-            raise BakongUnavailable(f"Bakong did not answer {name} in time.") from exc
+        except requests.Timeout:
+            failure = f"Bakong did not answer {name} in time."
+        except requests.ConnectionError:
+            failure = f"Could not reach Bakong for {name}: the connection failed."
         except requests.RequestException as exc:
-            raise BakongUnavailable(f"Could not reach Bakong for {name}: {exc}") from exc
+            failure = f"Could not reach Bakong for {name}: {type(exc).__name__}."
+        if failure is not None:
+            raise BakongUnavailable(failure)
 
         envelope = self._envelope(response)
         if response.status_code == 401 or (envelope or {}).get("errorCode") == ERROR_UNAUTHORIZED:
@@ -158,8 +168,8 @@ class BakongClient:
         if code == ERROR_STATIC_QR:
             return StaticQR()
         if code == ERROR_FAILED:
-            return Failed(str(envelope.get("responseMessage") or ""))
-        raise BakongError(f"Unexpected Bakong reply: errorCode {code!r}.")
+            return Failed(redact(str(envelope.get("responseMessage") or ""))[:200])
+        raise BakongError(redact(f"Unexpected Bakong reply: errorCode {code!r}."))
 
     def check_md5(self, md5):
         """The outcome of the payment whose QR has this md5."""
@@ -189,7 +199,7 @@ class BakongClient:
                 elif status == "STATIC_QR":
                     outcomes[item["md5"]] = StaticQR()
                 elif status == "FAILED":
-                    outcomes[item["md5"]] = Failed(str(item.get("message") or ""))
+                    outcomes[item["md5"]] = Failed(redact(str(item.get("message") or ""))[:200])
         return outcomes
 
     # --- the rest of the API the shop uses ----------------------------------------------
@@ -201,7 +211,9 @@ class BakongClient:
             (envelope.get("data") or {}).get("token") if envelope.get("responseCode") == 0 else None
         )
         if not token:
-            raise BakongError(str(envelope.get("responseMessage") or "Token renewal failed."))
+            raise BakongError(
+                redact(str(envelope.get("responseMessage") or "Token renewal failed."))[:200]
+            )
         return token
 
     def account_exists(self, account_id):
@@ -210,7 +222,9 @@ class BakongClient:
             return True
         if envelope.get("errorCode") == ERROR_ACCOUNT_NOT_FOUND:
             return False
-        raise BakongError(str(envelope.get("responseMessage") or "Account check failed."))
+        raise BakongError(
+            redact(str(envelope.get("responseMessage") or "Account check failed."))[:200]
+        )
 
     def deeplink(self, qr, app_name, app_icon_url, callback_url):
         """A short link that opens a Bakong-compatible wallet on a phone, or ``None``."""

@@ -387,15 +387,35 @@ SHOP_WORKER_HEARTBEAT_FILE = env(
     "SHOP_WORKER_HEARTBEAT_FILE", default=str(Path(tempfile.gettempdir()) / "shop-worker-heartbeat")
 )
 SHOP_DEFAULT_KHR_PER_USD = Decimal("4100")
+# Housekeeping (checkout/housekeeping.py): the worker deletes what outlived these, in batches,
+# at most once every HOUSEKEEPING_INTERVAL_SECONDS across all workers.
+# Days finished task results (the worker's record of each job) are kept; unfinished never go.
+SHOP_TASK_RESULT_RETENTION_DAYS = env.float("TASK_RESULT_RETENTION_DAYS", default=7)
+# Days a guest's cart nobody touched is kept (never less than the session lifetime).
+SHOP_CART_RETENTION_DAYS = env.float("CART_RETENTION_DAYS", default=30)
+SHOP_HOUSEKEEPING_INTERVAL_SECONDS = env.int("HOUSEKEEPING_INTERVAL_SECONDS", default=3600)
+# Rows deleted per statement (each batch is its own short transaction).
+SHOP_HOUSEKEEPING_BATCH_SIZE = env.int("HOUSEKEEPING_BATCH_SIZE", default=500)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Secrets (tokens, passwords) are replaced by [redacted] in everything the handler writes.
+    "filters": {"redact_secrets": {"()": "website.redact.RedactingFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_secrets"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # Its DEBUG lines quote request paths (the Telegram API's holds the bot token):
+        # redacted where they are logged, before any handler sees them.
+        "urllib3.connectionpool": {"filters": ["redact_secrets"]},
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
     },

@@ -1,5 +1,6 @@
 """The shop's background worker: Django Tasks' database worker plus a small scheduler that
-enqueues the periodic jobs (expiring unpaid orders...) every few seconds.
+enqueues the periodic jobs (expiring unpaid orders...) every few seconds, and housekeeping
+(checkout/housekeeping.py) about once an hour across all workers.
 
 Run one or more in production (``python manage.py shop_worker``); periodic jobs are safe to
 run in several workers at once.
@@ -19,6 +20,7 @@ import time
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management.base import CommandError
 from django.db import close_old_connections
 from django.db.utils import OperationalError
@@ -28,17 +30,29 @@ from django_tasks_db.management.commands.db_worker import logger as worker_logge
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
-from checkout.tasks import PERIODIC_TASKS
+from checkout.tasks import PERIODIC_TASKS, SLOW_PERIODIC_TASKS
 
 logger = logging.getLogger(__name__)
 
 
+def _slow_task_due(path, setting_name):
+    """Whether this worker may enqueue a slow periodic task now: the first worker to claim
+    the current interval in the shared cache does (``add`` is atomic), the others wait for
+    the claim to expire. Without a shared cache (development) each worker claims its own."""
+    interval = getattr(settings, setting_name)
+    return cache.add(f"shop:periodic:{path}", time.time(), timeout=interval)
+
+
 def enqueue_periodic_tasks():
-    """Enqueue each periodic task unless one is already waiting to run."""
+    """Enqueue each periodic task unless one is already waiting to run; the slow ones
+    (housekeeping) at most once per their interval across all workers."""
     for periodic in PERIODIC_TASKS:
         path = f"{periodic.func.__module__}.{periodic.func.__qualname__}"
-        if not DBTaskResult.objects.filter(task_path=path, status="READY").exists():
-            periodic.enqueue()
+        if DBTaskResult.objects.filter(task_path=path, status="READY").exists():
+            continue
+        if path in SLOW_PERIODIC_TASKS and not _slow_task_due(path, SLOW_PERIODIC_TASKS[path]):
+            continue
+        periodic.enqueue()
 
 
 class Scheduler(threading.Thread):
