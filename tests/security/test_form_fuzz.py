@@ -184,7 +184,7 @@ def logged_in_browser(user, page="/account/addresses/"):
 # --- cart -----------------------------------------------------------------------------------
 
 
-@fuzz(120)
+@fuzz(200)
 @given(data=fields(["product_id", "variant_id", "quantity"]), csrf=CSRF, method=st.booleans())
 def test_cart_add(store, data, csrf, method):
     browser = Browser()
@@ -194,7 +194,7 @@ def test_cart_add(store, data, csrf, method):
         ok(browser.post("/cart/add/", data, csrf), data)
 
 
-@fuzz(60)
+@fuzz(100)
 @given(
     data=fields(["quantity"]),
     line=st.one_of(st.just(None), st.integers(min_value=0, max_value=10**25)),
@@ -214,7 +214,7 @@ def test_cart_line_update_and_remove(store, data, line, csrf):
 CHECKOUT_FIELDS = [*CHECKOUT_BODY, "save_address"]
 
 
-@fuzz(120)
+@fuzz(200)
 # The audit's cases first (hypothesis seldom builds a 255-320 character address by itself).
 @example(data=CHECKOUT_BODY | {"email": long_email(255)}, csrf="real", review={})
 @example(data=CHECKOUT_BODY | {"email": long_email(320)}, csrf="real", review={})
@@ -247,7 +247,7 @@ def order_token(store):
     return body["order"]["url"].rstrip("/").rsplit("/", 1)[1]
 
 
-@fuzz(80)
+@fuzz(120)
 @given(
     token=st.one_of(st.just(None), TEXT.filter(lambda t: t and "/" not in t)),
     data=fields(["x", "reason"]),
@@ -263,7 +263,7 @@ def test_order_actions(order_token, token, data, csrf, action):
 # --- search -----------------------------------------------------------------------------------
 
 
-@fuzz(120)
+@fuzz(200)
 @given(data=fields(["q", "page"]))
 def test_search(store, data):
     ok(Client(raise_request_exception=False).get("/search/" + query(data)), data)
@@ -290,7 +290,7 @@ ADDRESS_BODY = {
 }
 
 
-@fuzz(60)
+@fuzz(100)
 @given(
     data=st.one_of(fields(list(ADDRESS_BODY), ADDRESS_BODY, changes=1), fields(list(ADDRESS_BODY))),
     pk=st.one_of(st.just(None), st.integers(min_value=0, max_value=10**25)),
@@ -321,7 +321,7 @@ ALLAUTH_BASE = {"login": "dara@example.com", "email": "dara@example.com"}
 PASSWORDS = {"password1": "mondulkiri-coffee-9", "password2": "mondulkiri-coffee-9"}
 
 
-@fuzz(90)
+@fuzz(150)
 @example(form=("/accounts/signup/", {"email": long_email(255)} | PASSWORDS), csrf="real")
 @example(form=("/accounts/signup/", {"email": long_email(320)} | PASSWORDS), csrf="real")
 @example(form=("/accounts/password/reset/", {"email": long_email(300)}), csrf="real")
@@ -354,7 +354,7 @@ def superuser_browser(shop):
     return client, url
 
 
-@fuzz(100)
+@fuzz(150)
 @given(
     data=fields(["start", "end", "format"]),
     dates=st.tuples(st.dates(), st.dates()).map(

@@ -93,7 +93,7 @@ def test_the_api_keeps_its_contract(db, shop, delivery, keep_the_test_connection
     checked = []
     for result in schema.get_all_operations():
         operation = result.ok()
-        exercise(app, operation, product, examples=60, with_session=True)
-        exercise(app, operation, product, examples=15, with_session=False)
+        exercise(app, operation, product, examples=100, with_session=True)
+        exercise(app, operation, product, examples=20, with_session=False)
         checked.append(f"{operation.method.upper()} {operation.path}")
     assert set(checked) == EXPECTED_OPERATIONS, checked
