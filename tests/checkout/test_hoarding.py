@@ -331,6 +331,9 @@ def test_a_free_order_is_confirmed_without_a_payment(api, freebie, smtp, currenc
     subjects = [message["Subject"] for message in smtp.messages]
     assert any(f"receipt for order {order.number}" in subject for subject in subjects)
     assert any(f"new paid order {order.number}" in subject for subject in subjects)
+    receipt = next(m for m in smtp.messages if f"receipt for order {order.number}" in m["Subject"])
+    text = receipt.get_body(("plain",)).get_content()
+    assert "Nothing to pay" in text and "KHQR" not in text
 
     page = api.client.get(order.get_absolute_url())
     assert page.status_code == 200
