@@ -179,11 +179,27 @@ def test_nginx_moves_to_https_by_itself_once_the_certificate_exists(stack, tmp_p
 
     def https_up():
         try:
-            return requests.get(stack.https + "/healthz", verify=False, timeout=3).ok  # noqa: S501 (self-signed)
+            response = requests.get(
+                stack.https + "/healthz",
+                headers={"Host": DOMAIN},
+                verify=False,  # noqa: S501 (self-signed)
+                allow_redirects=False,
+                timeout=3,
+            )
+            return response.status_code == 200
         except requests.ConnectionError:
             return False
 
     wait_for(https_up, 30, lambda: stack.logs("nginx")[-3000:])
+    # Any other host name (here the address) is sent to the shop's own name.
+    other = requests.get(
+        stack.https + "/food-drink/",
+        verify=False,  # noqa: S501 (self-signed)
+        allow_redirects=False,
+        timeout=5,
+    )
+    assert other.status_code == 301
+    assert other.headers["Location"] == f"https://{DOMAIN}/food-drink/"
     redirect = requests.get(
         stack.http + "/food-drink/?page=2",
         headers={"Host": DOMAIN},
