@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from catalog.inventory import PRODUCT_ITSELF, OutOfStock, release_stock, reserve_stock
 from checkout.errors import Conflict, ShopError
@@ -478,10 +479,16 @@ def mark_paid_by_hand(order_id, by, reason):
     """Staff record a payment made outside KHQR (cash at the counter, a bank transfer)."""
     if not reason or not reason.strip():
         raise ShopError("Say how the order was paid.", fields={"reason": ["Required."]})
-    return change_status(
+    changed = change_status(
         order_id,
         Status.PAID,
         by=by,
         reason=f"Marked paid by hand: {reason.strip()}",
         only_from={Status.AWAITING_PAYMENT, Status.EXPIRED, Status.CANCELLED},
     )
+    if changed is None:  # paid or moved on meanwhile (a second click, another staff member)
+        raise Conflict(
+            _("This order is no longer waiting for a payment; nothing was changed."),
+            code="not_awaiting_payment",
+        )
+    return changed

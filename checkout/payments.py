@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from checkout import notifications
 from checkout.errors import Conflict, ShopError
-from checkout.khqr.builder import KHQRError, build_khqr
+from checkout.khqr.builder import KHQRError, build_khqr, read_khqr
 from checkout.khqr.client import (
     BakongClient,
     BakongError,
@@ -339,13 +339,23 @@ def apply_outcome(payment_id, outcome, now=None, by=None):
         return "unchanged"
 
 
+def receiving_account(payment):
+    """The Bakong account this payment's QR sends the money to: the one in the QR itself, so
+    a shop that changes BAKONG_ACCOUNT_ID still credits the codes it handed out before."""
+    try:
+        account = read_khqr(payment.qr_string)["account_id"]
+    except KHQRError:
+        account = None
+    return account or settings.BAKONG_ACCOUNT_ID
+
+
 def _record_paid(order, payment, tx, by=None):
     if payment.bakong_hash == tx.hash:
         return "already_paid"  # a repeat notice of the same money: already processed
     if payment.bakong_hash:
         logger.error("Payment %s already holds transaction %s", payment.pk, payment.bakong_hash)
         return "ignored"
-    if tx.to_account != settings.BAKONG_ACCOUNT_ID:
+    if tx.to_account != receiving_account(payment):
         logger.error("Transaction %s went to %s, not the shop's account", tx.hash, tx.to_account)
         return "ignored"  # not the shop's money: nothing to credit or refund
     if Payment.objects.filter(bakong_hash=tx.hash).exclude(pk=payment.pk).exists():
@@ -389,11 +399,13 @@ def reinstate_late_payment(payment_id, by=None):
         payment = Payment.objects.select_for_update().get(pk=payment_id)
         if payment.status != PaymentStatus.LATE or payment.resolved_at:
             raise Conflict("Only an unresolved late payment can be reinstated.", code="not_late")
-        set_status(order, Status.PAID, by=by, reason="Late KHQR payment accepted")
+        # The payment is marked paid first: the receipt queued by set_status reads it (its
+        # Bakong reference). If the stock is gone, set_status raises and nothing is saved.
         payment.status = PaymentStatus.PAID
         payment.resolved_at = timezone.now()
         payment.resolution = "Order reinstated"
         payment.save(update_fields=["status", "resolved_at", "resolution"])
+        set_status(order, Status.PAID, by=by, reason="Late KHQR payment accepted")
         return order
 
 

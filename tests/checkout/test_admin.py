@@ -139,6 +139,13 @@ def test_actions_go_through_the_state_machine_and_record_who_and_why(staff, orde
 
     assert act("mark_paid").status == "awaiting_payment"  # a reason is required
     assert act("mark_paid", "Cash at the shop").status == "paid"
+    # A second click (or a colleague's) changes nothing and says so, not "Done."
+    client.get(reverse("orders:inspect", args=[order.pk]))  # shows (and clears) "Done."
+    again = client.post(
+        reverse("orders:action", args=[order.pk, "mark_paid"]), {"reason": "Again"}, follow=True
+    )
+    shown = [str(message) for message in again.context["messages"]]
+    assert shown == ["This order is no longer waiting for a payment; nothing was changed."]
     assert act("delivered").status == "paid"  # not allowed before shipping
     assert act("processing").status == "processing"
     assert act("shipped").status == "shipped"

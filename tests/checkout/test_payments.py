@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django.utils import timezone
 from catalog.inventory import StockRecord
 from checkout.errors import Conflict
 from checkout.khqr.client import BakongError
+from checkout.notifications import deliver_notifications
 from checkout.orders import Order, OrderStatusChange
 from checkout.payments import (
     Payment,
@@ -141,6 +143,23 @@ def test_money_sent_to_another_account_is_not_marked_paid(api, product, bakong):
     assert Order.objects.get().status == "awaiting_payment"
 
 
+def test_codes_handed_out_before_the_account_changed_are_still_credited(
+    api, product, bakong, settings
+):
+    md5 = checkout(api, product)["payment"]["md5"]
+    old_account = settings.BAKONG_ACCOUNT_ID
+    settings.BAKONG_ACCOUNT_ID = "new.account@aclb"  # the owner moves to another account
+    control(bakong, "/sandbox/pay/", {"qr": Payment.objects.get(md5=md5).qr_string})
+    assert status(api, md5)["status"] == "paid"
+    assert Order.objects.get().status == "paid"
+    # Money to the new account for a code that named the old one is still not this payment's.
+    second = checkout(api, product)["payment"]["md5"]
+    settings.BAKONG_ACCOUNT_ID = old_account
+    qr = Payment.objects.get(md5=second).qr_string
+    control(bakong, "/sandbox/pay/", {"qr": qr, "to_account": old_account})
+    assert status(api, second)["status"] == "pending"
+
+
 def test_a_transaction_hash_is_never_credited_twice(api, product, bakong):
     first = checkout(api, product)["payment"]["md5"]
     second = checkout(api, product)["payment"]["md5"]
@@ -201,6 +220,13 @@ def test_a_late_payment_is_flagged_and_can_be_reinstated(api, product, bakong):
     assert stock(product) == 8
     payment.refresh_from_db()
     assert (payment.status, payment.resolution) == ("paid", "Order reinstated")
+
+    # The receipt names the KHQR payment and its Bakong reference.
+    mail.outbox.clear()
+    deliver_notifications()
+    receipt = next(m for m in mail.outbox if "receipt" in m.subject.lower())
+    assert "Paid by KHQR" in receipt.body
+    assert payment.external_ref and payment.external_ref in receipt.body
 
 
 def test_a_late_payment_without_stock_needs_a_refund(api, product, bakong):
