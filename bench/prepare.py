@@ -22,10 +22,14 @@ from django.middleware.csrf import _get_new_csrf_string  # noqa: E402
 from wagtail.models import Site  # noqa: E402
 
 from catalog.models import ProductPage  # noqa: E402
-from checkout.cart import SESSION_KEY, Cart, CartLine  # noqa: E402
-from checkout.delivery import DeliveryMethod  # noqa: E402
+from checkout.cart import SESSION_KEY
+from checkout.models import (
+    Cart,
+    CartLine,
+    DeliveryMethod,  # noqa: E402
+)
 from checkout.orders import CheckoutDetails, place_order  # noqa: E402
-from website.models import ShopSettings  # noqa: E402
+from kernel.models import ShopSettings  # noqa: E402
 
 
 def session_with_cart(products, index):
@@ -51,7 +55,7 @@ def main():
     products = list(
         ProductPage.objects.live().filter(sku__startswith="GEN-", variants__isnull=True)[:500]
     ) or list(ProductPage.objects.live().filter(variants__isnull=True)[:20])
-    from catalog.inventory import StockRecord
+    from catalog.models import StockRecord
 
     StockRecord.objects.filter(product__in=products).update(quantity=100000)
     csrf = _get_new_csrf_string()

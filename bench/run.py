@@ -131,12 +131,13 @@ class Bench:
         subprocess.run(
             ["redis-cli", "-u", self.env["REDIS_URL"], "FLUSHDB"], check=False, capture_output=True
         )
+        # The Bakong stand-in without Django: production settings do not install devtools.
         self.processes.append(
             subprocess.Popen(
                 [
                     PYTHON,
-                    "manage.py",
-                    "bakong_sandbox",
+                    "-m",
+                    "devtools.bakong_sandbox",
                     "--port",
                     str(self.sandbox_port),
                     "--token",

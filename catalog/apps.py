@@ -7,4 +7,6 @@ class CatalogConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from catalog import signals  # noqa: F401
+        from catalog import receivers
+
+        receivers.connect()

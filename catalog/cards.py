@@ -6,7 +6,7 @@ products and a product page's related products. Rendering one costs far more tha
 it (renditions, prices in two currencies, URLs), so cards are cached by product, under the
 versions of what they show: the ``site`` tag (publishing, settings) and the ``listings`` tag
 (an item sold out or came back). Those versions are the ones the page recorded before it read
-its data (``website.page_cache.depend_on``), so a card can never be stored under a version
+its data (``kernel.cache_tags.depend_on``), so a card can never be stored under a version
 newer than its data. Pages rendered outside the page cache (logged-in editors, previews)
 render their cards fresh.
 """
@@ -16,7 +16,8 @@ from django.core.cache import cache
 from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 
-from website.page_cache import LISTINGS, SITE, TAG_PREFIX
+from catalog.models import product_cards_by_id
+from kernel.cache_tags import LISTINGS, SITE, TAG_PREFIX
 
 CARD_TEMPLATE = "includes/product_card.html"
 
@@ -42,8 +43,6 @@ def render_cards(context, products):
 def render_cards_by_id(context, ids):
     """The cards of the products with these ids, in this order: those in the cache without
     touching the database; only the others are fetched (``product_cards_by_id``)."""
-    from catalog.listing import product_cards_by_id
-
     ids = list(ids)
     keys, found = _cached(context, ids)
     missing = [pk for pk in ids if found.get(keys.get(pk)) is None]

@@ -1,105 +1,17 @@
-"""Stock: how many of each sellable item (a product without variants, or a variant) are left.
+"""Stock services: reserving and releasing units for orders, and staff adjustments.
 
-Stock is transactional state, not content: it lives here, outside Wagtail pages and their
-revisions, so publishing or reverting a product page never changes it. A record is keyed
-by the product and ``variant_key`` (the variant's id, or 0 for the product itself); the key
-is a plain integer rather than a foreign key so that a variant removed in one revision and
-restored by publishing an older one finds its stock again.
+Stock never goes below zero whatever runs at the same time: rows are locked in primary-key
+order and every decrement is conditional. Every change made by hand goes through
+``adjust_stock``, which writes the audit row (``StockAdjustment``). Changes to what pages show
+are announced with ``catalog.events.stock_display_changed``; the page cache listens.
 """
 
-from django.conf import settings
-from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db import transaction
+from django.db.models import F
 
-PRODUCT_ITSELF = 0
-
-
-class StockRecord(models.Model):
-    product = models.ForeignKey(
-        "catalog.ProductPage", on_delete=models.CASCADE, related_name="stock_records"
-    )
-    variant_key = models.PositiveBigIntegerField(
-        default=PRODUCT_ITSELF,
-        help_text="The variant's id, or 0 for a product without variants.",
-    )
-    quantity = models.PositiveIntegerField(default=0, help_text="Units available to sell.")
-    low_stock_threshold = models.PositiveIntegerField(
-        default=3,
-        help_text="At or below this many units the item counts as low on stock.",
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = "stock record"
-        constraints = [
-            models.UniqueConstraint(fields=["product", "variant_key"], name="unique_stock_item"),
-        ]
-        indexes = [models.Index(fields=["quantity"])]
-
-    def __str__(self):
-        return f"{self.product_id}/{self.variant_key}: {self.quantity}"
-
-    @property
-    def item_title(self):
-        """Product title, with the variant's name when the admin listing annotated it."""
-        name = getattr(self, "variant_name", None)
-        return f"{self.product.title} – {name}" if name else self.product.title
-
-    @property
-    def item_sku(self):
-        return getattr(self, "variant_sku", None) or self.product.sku
-
-    @property
-    def is_low(self):
-        return 0 < self.quantity <= self.low_stock_threshold
-
-    @property
-    def is_sold_out(self):
-        return self.quantity <= 0
-
-
-class StockAdjustment(models.Model):
-    """A change staff made to a stock level by hand: who, when, from what, to what, and why."""
-
-    record = models.ForeignKey(StockRecord, on_delete=models.CASCADE, related_name="adjustments")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    quantity_before = models.PositiveIntegerField()
-    quantity_after = models.PositiveIntegerField()
-    reason = models.CharField(max_length=255)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self):
-        return f"{self.quantity_before} → {self.quantity_after}: {self.reason}"
-
-
-def current_stock_records():
-    """Stock records of items that can be sold now: the variants a product has, or the
-    product itself when it has none. Records of removed variants are kept but not counted."""
-    from catalog.models import ProductVariant
-
-    has_variants = ProductVariant.objects.filter(product_id=OuterRef("product_id"))
-    is_current_variant = ProductVariant.objects.filter(
-        pk=OuterRef("variant_key"), product_id=OuterRef("product_id")
-    )
-    return StockRecord.objects.alias(
-        has_variants=Exists(has_variants), is_current_variant=Exists(is_current_variant)
-    ).filter(Q(variant_key=PRODUCT_ITSELF, has_variants=False) | Q(is_current_variant=True))
-
-
-def annotate_in_stock(products):
-    """Add ``in_stock`` (bool) to a ProductPage queryset in the same SQL query."""
-    available = current_stock_records().filter(product_id=OuterRef("pk"), quantity__gt=0)
-    return products.annotate(in_stock=Exists(available))
-
-
-def stock_for_product(product):
-    """``{variant_key: StockRecord}`` for one product, in one query."""
-    return {record.variant_key: record for record in product.stock_records.all()}
+from catalog.events import stock_adjusted, stock_display_changed
+from catalog.models import PRODUCT_ITSELF, StockAdjustment, StockRecord
+from kernel.errors import ShopError
 
 
 def ensure_stock_records(product):
@@ -116,17 +28,53 @@ def ensure_stock_records(product):
     )
 
 
-def set_stock(product, quantity, variant=None, low_stock_threshold=None):
-    """Set an item's stock level (used by the demo loader and staff tools)."""
-    defaults = {"quantity": quantity}
-    if low_stock_threshold is not None:
-        defaults["low_stock_threshold"] = low_stock_threshold
-    record, _ = StockRecord.objects.update_or_create(
-        product=product,
-        variant_key=variant.pk if variant else PRODUCT_ITSELF,
-        defaults=defaults,
-    )
+def adjust_stock(
+    record_id, quantity, reason, by=None, seen_quantity=None, low_stock_threshold=None
+):
+    """Set a stock level by hand, with its audit row: the only way stock changes other than
+    orders reserving and releasing it.
+
+    ``seen_quantity`` is the level the person saw when they decided (a form opened a while
+    ago): the change is then applied as a difference, so units orders reserved meanwhile are
+    not overwritten. Returns the record.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ShopError("Say why the stock level changes.", fields={"reason": ["Required."]})
+    if quantity is None or quantity < 0:
+        raise ShopError(
+            "A stock level is a whole number, 0 or more.", fields={"quantity": ["0 or more."]}
+        )
+    with transaction.atomic():
+        record = StockRecord.objects.select_for_update().get(pk=record_id)
+        before = record.quantity
+        wanted = quantity if seen_quantity is None else before + quantity - seen_quantity
+        record.quantity = max(0, wanted)
+        fields = ["quantity", "updated_at"]
+        if low_stock_threshold is not None:
+            record.low_stock_threshold = low_stock_threshold
+            fields.append("low_stock_threshold")
+        record.save(update_fields=fields)
+        adjustment = StockAdjustment.objects.create(
+            record=record,
+            user=by if by is not None and by.is_authenticated else None,
+            quantity_before=before,
+            quantity_after=record.quantity,
+            reason=reason[:255],
+        )
+        stock_adjusted.send(sender=StockRecord, record=record, adjustment=adjustment)
     return record
+
+
+def set_stock(
+    product, quantity, variant=None, low_stock_threshold=None, reason="Set by hand", by=None
+):
+    """Set an item's stock level, creating its record if needed (the demo loader, imports):
+    ``adjust_stock``, so the change has its audit row."""
+    record, _ = StockRecord.objects.get_or_create(
+        product=product, variant_key=variant.pk if variant else PRODUCT_ITSELF
+    )
+    return adjust_stock(record.pk, quantity, reason, by=by, low_stock_threshold=low_stock_threshold)
 
 
 def _shown_stock(rows):
@@ -140,13 +88,11 @@ def _shown_stock(rows):
 
 
 def _stock_display_changed(records, deltas):
-    """Make stale the cached pages whose stock display ``deltas`` (``{record pk: change}``)
-    alter: the page of a product whose shown stock changes, and every page with product cards
-    when an item sells out or comes back. ``records`` are all the products' records, with
+    """Announce what ``deltas`` (``{record pk: change}``) alter on pages: the stock shown on a
+    product's page, and, when an item sells out or comes back, every product card. ``records`` are all the products' records, with
     their quantities before the change. A sale of an item with plenty left changes nothing."""
-    from website.page_cache import LISTINGS, bump, product_tag
-
-    tags = set()
+    changed_products = set()
+    listings = False
     by_product = {}
     for record in records:
         by_product.setdefault(record.product_id, []).append(record)
@@ -156,11 +102,13 @@ def _stock_display_changed(records, deltas):
             (r.variant_key, r.quantity + deltas.get(r.pk, 0), r.low_stock_threshold) for r in rows
         ]
         if _shown_stock(before) != _shown_stock(after):
-            tags.add(product_tag(product_id))
+            changed_products.add(product_id)
         if any((b[1] > 0) != (a[1] > 0) for b, a in zip(before, after, strict=True)):
-            tags.add(LISTINGS)
-    if tags:
-        bump(*sorted(tags))
+            listings = True
+    if changed_products or listings:
+        stock_display_changed.send(
+            sender=StockRecord, product_ids=sorted(changed_products), listings=listings
+        )
 
 
 class OutOfStock(Exception):
@@ -191,8 +139,6 @@ def reserve_stock(items):
     reservations cannot deadlock) and each decrement is conditional (``quantity >= n``), so
     stock never goes below zero whatever runs at the same time. Raises ``OutOfStock``.
     """
-    from django.db.models import F
-
     wanted = {key: qty for key, qty in items.items() if qty > 0}
     if not wanted:
         return
@@ -224,8 +170,6 @@ def reserve_stock(items):
 def release_stock(items):
     """Put ``{(product_id, variant_key): quantity}`` units back (an order expired or was
     cancelled). The caller makes sure this happens once per order."""
-    from django.db.models import F
-
     wanted = {key: qty for key, qty in items.items() if qty > 0}
     if not wanted:
         return

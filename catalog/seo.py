@@ -1,6 +1,6 @@
 """Structured data for search engines: schema.org Product with its offers."""
 
-from website import money
+from kernel import money
 
 IN_STOCK = "https://schema.org/InStock"
 OUT_OF_STOCK = "https://schema.org/OutOfStock"

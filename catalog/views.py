@@ -4,7 +4,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from catalog.search import clean_query, search_products
-from website.page_cache import LISTINGS, depend_on, mark_cacheable
+from kernel.cache_tags import LISTINGS, depend_on
+from kernel.page_cache import mark_cacheable
 
 
 def search(request):

@@ -2,7 +2,6 @@
 
 import django_filters
 from django import forms
-from django.db import transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from wagtail.admin.filters import WagtailFilterSet
@@ -10,9 +9,9 @@ from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic.models import EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from catalog.inventory import StockAdjustment, StockRecord
-from catalog.models import ProductVariant
-from website.admin_permissions import ReadAndChangeOnly
+from catalog.inventory import adjust_stock
+from catalog.models import ProductVariant, StockRecord
+from kernel.permissions import ReadAndChangeOnly
 
 STOCK_STATES = [
     ("low", "Low stock (at or below threshold)"),
@@ -78,23 +77,17 @@ class StockEditForm(forms.ModelForm):
 
 class StockEditView(EditView):
     def save_instance(self):
-        """Apply the change as a difference, so units reserved by orders while the form was
-        open are not overwritten; record who changed what and why."""
-        seen = self.form.cleaned_data["seen_quantity"]
-        wanted = self.form.cleaned_data["quantity"]
-        with transaction.atomic():
-            record = StockRecord.objects.select_for_update().get(pk=self.object.pk)
-            before = record.quantity
-            record.quantity = max(0, before + wanted - seen)
-            record.low_stock_threshold = self.form.cleaned_data["low_stock_threshold"]
-            record.save(update_fields=["quantity", "low_stock_threshold", "updated_at"])
-            StockAdjustment.objects.create(
-                record=record,
-                user=self.request.user,
-                quantity_before=before,
-                quantity_after=record.quantity,
-                reason=self.form.cleaned_data["reason"],
-            )
+        """Through ``adjust_stock``: applied as a difference from the level the form showed
+        (units orders reserved meanwhile are kept), with its audit row."""
+        data = self.form.cleaned_data
+        record = adjust_stock(
+            self.object.pk,
+            data["quantity"],
+            data["reason"],
+            by=self.request.user,
+            seen_quantity=data["seen_quantity"],
+            low_stock_threshold=data["low_stock_threshold"],
+        )
         self.has_content_changes = True
         return record
 

@@ -10,13 +10,13 @@ from rest_framework.response import Response
 
 from checkout import cart as carts
 from checkout import serializers
-from checkout.delivery import PROVINCES, DeliveryMethod
-from checkout.errors import NotFound, ShopError
-from checkout.forms import CheckoutForm
+from checkout.models import PROVINCES, DeliveryMethod, Payment
 from checkout.orders import place_order
-from website import money
-from website.apiviews import ShopAPIView
-from website.models import ShopSettings
+from checkout.payments import check_payment
+from kernel import money
+from kernel.apiviews import ShopAPIView
+from kernel.errors import NotFound, ShopError
+from kernel.models import ShopSettings
 
 
 def shop_for(request):
@@ -120,20 +120,15 @@ class CheckoutView(ShopAPIView):
     def post(self, request):
         if not isinstance(request.data, dict):
             raise ShopError("Send a JSON object.", code="malformed_request")
-        # Numbers are accepted as text (a phone number sent as 12345678); other types are not.
-        data = {
-            key: str(value)
-            for key, value in request.data.items()
-            if isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool))
-        }
-        form = CheckoutForm(data=data)
-        if not form.is_valid():
-            fields = {name: [str(e) for e in errors] for name, errors in form.errors.items()}
+        checkout = serializers.CheckoutRequestSerializer(data=request.data)
+        if not checkout.is_valid():
+            fields = {name: [str(e) for e in errors] for name, errors in checkout.errors.items()}
             raise ShopError("Please correct the fields listed.", code="invalid", fields=fields)
+        details = checkout.validated_data["details"]
         cart = carts.get_cart(request)
         if cart is None:
             raise ShopError("Your cart is empty.", code="cart_empty", status=409)
-        order, created = place_order(cart, form.details(), shop_for(request), user=request.user)
+        order, created = place_order(cart, details, shop_for(request), user=request.user)
         remember_order(request, order)
         payment = order.payments.filter(status="pending").first()
         return Response(
@@ -163,8 +158,6 @@ class PaymentStatusView(ShopAPIView):
 
     @extend_schema(responses=serializers.PaymentStatusSerializer)
     def get(self, request, md5):
-        from checkout.payments import Payment, check_payment
-
         payment = Payment.objects.select_related("order").filter(md5=md5).first()
         if payment is None or not can_see_order(request, payment.order):
             raise NotFound("No such payment.", code="payment_not_found")

@@ -2,9 +2,14 @@ from django.apps import AppConfig
 
 
 class CheckoutConfig(AppConfig):
+    """Commerce: carts, pricing, orders and KHQR payments. Its services announce what
+    happened through ``checkout.events``; messages and other side effects subscribe."""
+
     name = "checkout"
     verbose_name = "Checkout"
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from checkout import signals  # noqa: F401
+        from checkout import receivers
+
+        receivers.connect()

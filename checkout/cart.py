@@ -7,16 +7,17 @@ are read live from the catalog until the order is placed, when they are copied o
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
-from django.db import models, transaction
+from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from catalog.inventory import PRODUCT_ITSELF, available_quantities
-from catalog.models import ProductPage, ProductVariant, for_shoppers
-from checkout.errors import Conflict, NotFound, ShopError
-from website.models import HARD_MAX_LINE_QUANTITY, ShopSettings
+from catalog.inventory import available_quantities
+from catalog.models import PRODUCT_ITSELF, ProductPage, ProductVariant, for_shoppers, with_card_data
+from checkout.models import Cart, CartLine
+from kernel.errors import Conflict, NotFound, ShopError
+from kernel.models import HARD_MAX_LINE_QUANTITY, ShopSettings
 
 SESSION_KEY = "cart_id"
 # The ceiling of the shop's own per-item limit (``ShopSettings.max_line_quantity``), which is
@@ -36,48 +37,6 @@ PRODUCT_FIELDS = (
     "price",
     "variant_label",
 )
-
-
-class Cart(models.Model):
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="cart",
-    )
-    # The order this cart last became: a repeated checkout of the same cart answers with it.
-    last_order = models.ForeignKey(
-        "checkout.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    def __str__(self):
-        return f"Cart {self.pk}"
-
-
-class CartLine(models.Model):
-    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="lines")
-    product = models.ForeignKey(ProductPage, on_delete=models.CASCADE, related_name="+")
-    variant_key = models.PositiveBigIntegerField(default=PRODUCT_ITSELF)
-    quantity = models.PositiveIntegerField()
-    added_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["cart", "product", "variant_key"], name="unique_cart_item"
-            ),
-        ]
-        ordering = ["added_at", "pk"]
-
-    def __str__(self):
-        return f"{self.quantity} × product {self.product_id}/{self.variant_key}"
-
-    @property
-    def item_key(self):
-        return (self.product_id, self.variant_key)
 
 
 # --- finding the cart ---------------------------------------------------------------------
@@ -147,8 +106,6 @@ def _catalog_for(product_ids, with_images=False):
     and all their variants by id, in two queries (four with the cards' images)."""
     products = for_shoppers(ProductPage.objects.filter(pk__in=product_ids).only(*PRODUCT_FIELDS))
     if with_images:
-        from catalog.listing import with_card_data
-
         products = with_card_data(products)
     products = {p.pk: p for p in products}
     variants = {
@@ -292,7 +249,7 @@ def set_line_quantity(cart, line_id, quantity, shop=None):
     line = _line(cart, line_id)
     _check_stock(line.item_key, quantity, line.product.title)
     if quantity > line.quantity:  # lowering a quantity is always allowed
-        others = cart.lines.exclude(pk=line.pk).aggregate(total=models.Sum("quantity"))["total"]
+        others = cart.lines.exclude(pk=line.pk).aggregate(total=Sum("quantity"))["total"]
         check_limits(shop, quantity, (others or 0) + quantity, line.product.title)
     line.quantity = quantity
     line.save(update_fields=["quantity"])

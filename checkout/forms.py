@@ -5,10 +5,10 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
-from checkout.delivery import PROVINCES, DeliveryMethod
+from checkout.models import PROVINCES, DeliveryMethod
 from checkout.orders import CheckoutDetails
-from website import money
-from website.input import StorableTextForm
+from kernel import money
+from kernel.input import StorableTextForm
 
 PHONE_PATTERN = re.compile(r"^(?:\+?855|0)([1-9]\d{7,8})$")
 

@@ -27,6 +27,8 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from checkout.models import REPLAY_WINDOW, Cart, CartLine
+
 logger = logging.getLogger(__name__)
 
 FINISHED_TASK_STATES = ("SUCCESSFUL", "FAILED")
@@ -89,9 +91,6 @@ def expired_sessions(now):
 
 
 def abandoned_guest_carts(now):
-    from checkout.cart import Cart, CartLine
-    from checkout.orders import REPLAY_WINDOW
-
     retention = max(
         timedelta(days=settings.SHOP_CART_RETENTION_DAYS),
         timedelta(seconds=settings.SESSION_COOKIE_AGE),

@@ -9,6 +9,7 @@ recorded for the owner, never dropped.
 """
 
 import io
+import json
 import logging
 from datetime import UTC, datetime, timedelta
 
@@ -21,8 +22,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from checkout import notifications
-from checkout.errors import Conflict, ShopError
+from checkout import events
 from checkout.khqr.builder import KHQRError, build_khqr, read_khqr
 from checkout.khqr.client import (
     BakongClient,
@@ -32,99 +32,15 @@ from checkout.khqr.client import (
     Paid,
     StaticQR,
 )
-from checkout.orders import Order, Status, set_status
-from website import money
+from checkout.models import Order, OrderNote, Payment, PaymentStatus, Status
+from checkout.status import set_status
+from kernel import money
+from kernel.errors import Conflict, ShopError
+from kernel.models import ShopSettings
 
 logger = logging.getLogger(__name__)
 
 LATE_CHECK_WINDOW = timedelta(hours=24)
-
-
-class PaymentStatus(models.TextChoices):
-    PENDING = "pending", "Waiting for payment"
-    PAID = "paid", "Paid"
-    EXPIRED = "expired", "Expired unpaid"
-    LATE = "late", "Late payment: needs attention"
-    MISMATCH = "mismatch", "Wrong amount or currency: needs attention"
-
-
-NEEDS_ATTENTION = (PaymentStatus.LATE, PaymentStatus.MISMATCH)
-
-
-class Payment(models.Model):
-    """One KHQR payment attempt for an order: the exact QR string and what Bakong said."""
-
-    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments")
-    md5 = models.CharField(max_length=32, unique=True)
-    qr_string = models.TextField()
-    amount = models.DecimalField(max_digits=14, decimal_places=2)
-    currency = models.CharField(max_length=3, choices=money.CURRENCY_CHOICES)
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField(db_index=True)
-    status = models.CharField(
-        max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.PENDING, db_index=True
-    )
-    last_checked_at = models.DateTimeField(null=True, blank=True)
-    last_result = models.CharField(max_length=255, blank=True)
-    deeplink = models.URLField(max_length=500, blank=True)
-    deeplink_requested = models.BooleanField(default=False)
-
-    # The Bakong transaction, once money arrived.
-    bakong_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
-    payer_account = models.CharField(max_length=64, blank=True)
-    receiving_account = models.CharField(max_length=64, blank=True)
-    paid_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    paid_currency = models.CharField(max_length=3, blank=True)
-    transaction_created_at = models.DateTimeField(null=True, blank=True)
-    transaction_acknowledged_at = models.DateTimeField(null=True, blank=True)
-    external_ref = models.CharField(max_length=64, blank=True)
-    raw_reply = models.JSONField(null=True, blank=True)
-    attention_reason = models.CharField(max_length=255, blank=True)
-    resolved_at = models.DateTimeField(null=True, blank=True)
-    resolution = models.CharField(max_length=255, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self):
-        return f"KHQR {self.md5[:8]} for order {self.order_id}"
-
-    @property
-    def is_pending(self):
-        return self.status == PaymentStatus.PENDING
-
-    @property
-    def needs_attention(self):
-        return self.status in NEEDS_ATTENTION and self.resolved_at is None
-
-    @property
-    def short_md5(self):
-        return self.md5[:12]
-
-    @property
-    def amount_display(self):
-        return money.format_money(self.amount, self.currency)
-
-    @property
-    def status_label(self):
-        return self.get_status_display()
-
-    @property
-    def what_to_do(self):
-        """The next step for staff, in words."""
-        if not self.needs_attention:
-            return self.resolution
-        if self.status == PaymentStatus.LATE:
-            return "Late money: reinstate the order if stock allows, otherwise refund"
-        return "Wrong amount: contact the customer, then refund or collect the difference"
-
-    @property
-    def image_name(self):
-        return f"qrcodes/{self.md5}.png"
-
-    @property
-    def image_url(self):
-        return default_storage.url(self.image_name)
 
 
 # --- creating payments ----------------------------------------------------------------------
@@ -251,8 +167,6 @@ def new_payment_attempt(order_id, now=None, shop=None):
     that many payment windows), and at most ``new_payment_requests_per_minute`` requests for
     one order a minute. Refusals are ``ShopError``s.
     """
-    from website.models import ShopSettings
-
     now = now or timezone.now()
     shop = shop or ShopSettings.current()
     _throttle_new_payment(order_id, now, shop.new_payment_requests_per_minute)
@@ -301,8 +215,6 @@ def _store_transaction(payment, tx, status, reason=""):
 
 
 def _jsonable(data):
-    import json
-
     return json.loads(json.dumps(data, default=str))
 
 
@@ -369,7 +281,7 @@ def _record_paid(order, payment, tx, by=None):
             reason=f"Received {money.format_money(tx.amount, tx.currency) if tx.currency in (money.USD, money.KHR) else tx.amount} "
             f"instead of {money.format_money(payment.amount, payment.currency)}.",
         )
-        notifications.late_payment(payment)
+        events.payment_needs_attention.send(sender=Payment, payment=payment)
         return "mismatch"
     paid_in_time = tx.created_ms is None or tx.created_ms <= payment.expires_at.timestamp() * 1000
     if (
@@ -383,7 +295,7 @@ def _record_paid(order, payment, tx, by=None):
             else f"while the order was {order.get_status_display().lower()}"
         )
         _store_transaction(payment, tx, PaymentStatus.LATE, reason=f"Paid {when}.")
-        notifications.late_payment(payment)
+        events.payment_needs_attention.send(sender=Payment, payment=payment)
         return "late"
     _store_transaction(payment, tx, PaymentStatus.PAID)
     set_status(order, Status.PAID, by=by, reason=f"KHQR paid (Bakong {tx.hash[:12]})")
@@ -407,6 +319,36 @@ def reinstate_late_payment(payment_id, by=None):
         payment.save(update_fields=["status", "resolved_at", "resolution"])
         set_status(order, Status.PAID, by=by, reason="Late KHQR payment accepted")
         return order
+
+
+def resolve_payment(payment_id, by, note):
+    """Staff settled a payment that needed attention outside the shop (refunded it, collected
+    the difference): the payment records how, under its row lock, and the order keeps a note
+    of who did it. ``Conflict`` when it no longer needs attention."""
+    note = (note or "").strip()[:200]
+    if not note:
+        raise ShopError(
+            _("Say how it was resolved (for example: refunded by ABA transfer)."),
+            fields={"reason": ["Required."]},
+        )
+    with transaction.atomic():
+        order_id = Payment.objects.filter(pk=payment_id).values_list("order_id", flat=True).get()
+        Order.objects.select_for_update().get(pk=order_id)
+        payment = Payment.objects.select_for_update().get(pk=payment_id)
+        if not payment.needs_attention:
+            raise Conflict(
+                _("This payment no longer needs attention; nothing was changed."),
+                code="not_needing_attention",
+            )
+        payment.resolved_at = timezone.now()
+        payment.resolution = note
+        payment.save(update_fields=["resolved_at", "resolution"])
+        OrderNote.objects.create(
+            order_id=order_id,
+            author=by if by is not None and by.is_authenticated else None,
+            text=f"Payment {payment.short_md5} resolved: {note}",
+        )
+    return payment
 
 
 # --- asking Bakong --------------------------------------------------------------------------

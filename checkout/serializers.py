@@ -5,9 +5,10 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from checkout.cart import MAX_LINE_QUANTITY
-from checkout.delivery import PROVINCES
-from checkout.forms import EMAIL_MAX_LENGTH
-from website import money
+from checkout.forms import EMAIL_MAX_LENGTH, CheckoutForm
+from checkout.models import PROVINCES
+from checkout.payments import ensure_qr_image
+from kernel import money
 
 CENTS = Decimal("0.01")
 
@@ -25,7 +26,10 @@ class LineUpdateSerializer(serializers.Serializer):
 
 
 class CheckoutRequestSerializer(serializers.Serializer):
-    """Documents the checkout body; validation itself is the checkout page's form."""
+    """The checkout body. The fields check types (text, not lists or booleans; numbers such as
+    a phone number sent as 12345678 are read as text); the shop's own rules (a Cambodian phone
+    number, a delivery method on offer, text a database can store) are the checkout page's
+    form, run by ``validate``, so the page and the API accept exactly the same details."""
 
     email = serializers.EmailField(max_length=EMAIL_MAX_LENGTH)
     name = serializers.CharField(max_length=120)
@@ -36,6 +40,14 @@ class CheckoutRequestSerializer(serializers.Serializer):
     currency = serializers.ChoiceField(choices=[money.USD, money.KHR])
     note = serializers.CharField(max_length=500, required=False, allow_blank=True)
 
+    def validate(self, attrs):
+        form = CheckoutForm(data={name: str(value) for name, value in attrs.items()})
+        if not form.is_valid():
+            raise serializers.ValidationError(
+                {name: [str(error) for error in errors] for name, errors in form.errors.items()}
+            )
+        return {"details": form.details()}
+
 
 class CartLineSerializer(serializers.Serializer):
     id = serializers.IntegerField()
@@ -45,15 +57,15 @@ class CartLineSerializer(serializers.Serializer):
     variant_name = serializers.CharField()
     sku = serializers.CharField()
     quantity = serializers.IntegerField()
-    unit_price = serializers.DecimalField(max_digits=14, decimal_places=2)
-    line_total = serializers.DecimalField(max_digits=14, decimal_places=2)
+    unit_price = serializers.DecimalField(**money.AMOUNT_FIELD)
+    line_total = serializers.DecimalField(**money.AMOUNT_FIELD)
     available = serializers.IntegerField()
     problem = serializers.CharField()
     url = serializers.CharField(source="product.url")
 
 
 class MoneySerializer(serializers.Serializer):
-    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    amount = serializers.DecimalField(**money.AMOUNT_FIELD)
     currency = serializers.CharField()
 
 
@@ -61,7 +73,7 @@ class CartSerializer(serializers.Serializer):
     id = serializers.IntegerField(allow_null=True)
     lines = CartLineSerializer(many=True)
     item_count = serializers.IntegerField()
-    subtotal = serializers.DecimalField(max_digits=14, decimal_places=2)
+    subtotal = serializers.DecimalField(**money.AMOUNT_FIELD)
     currency = serializers.CharField()
     subtotal_other = MoneySerializer(allow_null=True)
 
@@ -119,7 +131,7 @@ class DeliveryMethodSerializer(serializers.Serializer):
     code = serializers.CharField()
     label = serializers.CharField()
     description = serializers.CharField()
-    fee = serializers.DecimalField(max_digits=12, decimal_places=2)
+    fee = serializers.DecimalField(**money.AMOUNT_FIELD)
     currency = serializers.CharField()
 
 
@@ -133,9 +145,9 @@ class OrderSerializer(serializers.Serializer):
     number = serializers.CharField()
     status = serializers.CharField()
     currency = serializers.CharField()
-    subtotal = serializers.DecimalField(max_digits=14, decimal_places=2)
-    delivery_fee = serializers.DecimalField(max_digits=14, decimal_places=2)
-    total = serializers.DecimalField(max_digits=14, decimal_places=2)
+    subtotal = serializers.DecimalField(**money.AMOUNT_FIELD)
+    delivery_fee = serializers.DecimalField(**money.AMOUNT_FIELD)
+    total = serializers.DecimalField(**money.AMOUNT_FIELD)
     khr_per_usd = serializers.DecimalField(max_digits=10, decimal_places=2)
     expires_at = serializers.DateTimeField()
     url = serializers.CharField()
@@ -145,7 +157,7 @@ class PaymentSerializer(serializers.Serializer):
     md5 = serializers.CharField()
     qr = serializers.CharField(source="qr_string")
     image_url = serializers.CharField()
-    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    amount = serializers.DecimalField(**money.AMOUNT_FIELD)
     currency = serializers.CharField()
     expires_at = serializers.DateTimeField()
     status = serializers.CharField()
@@ -162,13 +174,11 @@ class PaymentStatusSerializer(serializers.Serializer):
     order_number = serializers.CharField()
     order_status = serializers.CharField()
     expires_at = serializers.DateTimeField()
-    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    amount = serializers.DecimalField(**money.AMOUNT_FIELD)
     currency = serializers.CharField()
 
 
 def payment_payload(payment, request):
-    from checkout.payments import ensure_qr_image
-
     image_url = request.build_absolute_uri(ensure_qr_image(payment))
     payment.image_url_absolute = image_url
     return {

@@ -8,10 +8,9 @@ from django_tasks import task
 
 from checkout.housekeeping import run_housekeeping
 from checkout.khqr.client import BakongError
-from checkout.notifications import deliver_notifications
 from checkout.orders import expire_unpaid_orders
 from checkout.payments import sweep_payments
-from website.redact import describe_error
+from kernel.redact import describe_error
 
 logger = logging.getLogger(__name__)
 
@@ -49,28 +48,6 @@ def sweep_payments_task():
 
 
 @task()
-def deliver_notifications_task():
-    """Send the e-mails and Telegram messages waiting in the outbox."""
-    return deliver_notifications()
-
-
-@task()
 def housekeeping_task():
     """Delete old finished task results, expired sessions and abandoned guest carts."""
     return run_housekeeping()
-
-
-# Enqueued by the worker's scheduler every SHOP_SCHEDULER_INTERVAL seconds...
-PERIODIC_TASKS = [
-    sweep_payments_task,
-    expire_unpaid_orders_task,
-    deliver_notifications_task,
-    housekeeping_task,
-]
-# ...except these, enqueued at most once per the named setting's seconds by all the
-# workers together.
-SLOW_PERIODIC_TASKS = {
-    f"{housekeeping_task.func.__module__}.{housekeeping_task.func.__qualname__}": (
-        "SHOP_HOUSEKEEPING_INTERVAL_SECONDS"
-    ),
-}

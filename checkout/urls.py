@@ -1,6 +1,6 @@
 from django.urls import path
 
-from checkout import account_views, views
+from checkout import views
 
 app_name = "checkout"
 
@@ -14,13 +14,4 @@ urlpatterns = [
     path("orders/<str:token>/", views.order_page, name="order"),
     path("orders/<str:token>/cancel/", views.order_cancel, name="order_cancel"),
     path("orders/<str:token>/new-payment/", views.order_new_payment, name="order_new_payment"),
-    path("account/", account_views.account_home, name="account"),
-    path("account/orders/<str:number>/", account_views.account_order, name="account_order"),
-    path("account/addresses/", account_views.account_addresses, name="account_addresses"),
-    path(
-        "account/addresses/<int:pk>/default/",
-        account_views.address_default,
-        name="address_default",
-    ),
-    path("account/addresses/<int:pk>/delete/", account_views.address_delete, name="address_delete"),
 ]

@@ -15,12 +15,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from checkout import cart as carts
 from checkout.addresses import default_address, save_address_from_checkout
 from checkout.api import remember_order
-from checkout.delivery import DeliveryMethod
-from checkout.errors import ShopError
 from checkout.forms import CheckoutForm
-from checkout.orders import Order, cancel_by_shopper, place_order, price_in
+from checkout.models import DeliveryMethod, Order
+from checkout.orders import cancel_by_shopper, place_order
 from checkout.payments import ensure_deeplink, ensure_qr_image, new_payment_attempt
-from website.models import ShopSettings
+from checkout.pricing import quote
+from kernel.errors import ShopError
+from kernel.models import ShopSettings
 
 CHECKOUT_SESSION_KEY = "checkout_details"
 
@@ -191,24 +192,20 @@ def checkout_review(request):
         request.session["last_order_token"] = order.token
         request.session.pop(CHECKOUT_SESSION_KEY, None)
         return redirect(order)
-    currency = details.currency
-    lines = [
-        {"item": item, "unit": price_in(item.unit_price, currency, shop)} for item in contents.items
-    ]
-    for line in lines:
-        line["total"] = line["unit"] * line["item"].quantity
-    subtotal = sum(line["total"] for line in lines)
-    fee = price_in(details.delivery_method.fee, currency, shop)
+    prices = quote(contents.items, details.delivery_method, details.currency, shop)
     return render(
         request,
         "checkout/review.html",
         {
             "details": details,
-            "lines": lines,
-            "currency": currency,
-            "subtotal": subtotal,
-            "fee": fee,
-            "total": subtotal + fee,
+            "lines": [
+                {"item": line.item, "unit": line.unit_price, "total": line.total}
+                for line in prices.lines
+            ],
+            "currency": prices.currency,
+            "subtotal": prices.subtotal,
+            "fee": prices.delivery_fee,
+            "total": prices.total,
             "shop": shop,
             "payment_window_minutes": settings.SHOP_PAYMENT_WINDOW_MINUTES,
         },
@@ -231,8 +228,7 @@ def order_page(request, token):
             callback_url=request.build_absolute_uri(order.get_absolute_url()),
             icon_url=request.build_absolute_uri(static("img/logo.svg")),
         )
-    paid = order.payments.filter(status="paid").first()
-    context["paid_payment"] = paid
+    context["paid_payment"] = order.paid_payment
     return render(request, "checkout/order.html", context)
 
 

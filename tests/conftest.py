@@ -72,8 +72,8 @@ def shop(db):
 
     from wagtail.models import Site
 
+    from kernel.models import ShopSettings
     from tests.factories import home_page
-    from website.models import ShopSettings
 
     home_page()
     settings = ShopSettings.for_site(Site.objects.get(is_default_site=True))
@@ -89,7 +89,7 @@ def shop(db):
 def delivery(db):
     from decimal import Decimal
 
-    from checkout.delivery import DeliveryMethod
+    from checkout.models import DeliveryMethod
 
     return DeliveryMethod.objects.create(code="phnom-penh", label="Phnom Penh", fee=Decimal("1.50"))
 
@@ -114,7 +114,7 @@ def bakong(settings):
     """The Bakong stand-in on a free port, with the shop configured to use it."""
     import threading
 
-    from checkout.khqr.sandbox import make_server
+    from devtools.bakong_sandbox import make_server
 
     server = make_server("127.0.0.1", 0, token="test-token")
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -134,7 +134,7 @@ def telegram(settings):
     """The Telegram Bot API stand-in, with the shop's Telegram settings pointing at it."""
     import threading
 
-    from checkout.telegram_sandbox import make_server
+    from devtools.telegram_standin import make_server
 
     server = make_server("127.0.0.1", 0, token="123:test")
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -9,8 +9,7 @@ from PIL import Image as PILImage
 from wagtail.images import get_image_model
 
 from catalog.inventory import set_stock
-from catalog.models import CategoryPage, ProductImage, ProductPage, ProductVariant
-from website.models import HomePage
+from catalog.models import CategoryPage, HomePage, ProductImage, ProductPage, ProductVariant
 
 _numbers = itertools.count(1)
 
@@ -120,3 +119,148 @@ def totp_code(secret, steps=0):
 
     counter = next(iter(yield_hotp_counters_from_time())) + steps
     return format_hotp_value(hotp_value(secret, counter))
+
+
+# --- orders and payments --------------------------------------------------------------------
+# Orders are built the way the shop builds them: placed from a cart by ``place_order`` (which
+# reserves the stock and makes the first KHQR payment), then moved along the status machine
+# by ``change_status`` (``set_status`` under the order's row lock), so each one carries the
+# history, the stock and the payments a real order in that status would have.
+
+import secrets  # noqa: E402
+from datetime import timedelta  # noqa: E402
+
+from wagtail.models import Site  # noqa: E402
+
+from checkout.khqr.builder import read_khqr  # noqa: E402
+from checkout.khqr.client import Transaction  # noqa: E402
+from checkout.models import Cart, CartLine, DeliveryMethod, Status  # noqa: E402
+from checkout.orders import CheckoutDetails, place_order  # noqa: E402
+from checkout.payments import receiving_account  # noqa: E402
+from checkout.status import change_status  # noqa: E402
+from kernel.models import ShopSettings  # noqa: E402
+
+# How an order placed awaiting payment reaches each status: the moves, in order.
+ORDER_HISTORY = {
+    Status.AWAITING_PAYMENT: (),
+    Status.PAID: (Status.PAID,),
+    Status.PROCESSING: (Status.PAID, Status.PROCESSING),
+    Status.SHIPPED: (Status.PAID, Status.PROCESSING, Status.SHIPPED),
+    Status.DELIVERED: (Status.PAID, Status.PROCESSING, Status.SHIPPED, Status.DELIVERED),
+    Status.CANCELLED: (Status.CANCELLED,),
+    Status.EXPIRED: (Status.EXPIRED,),
+    Status.REFUNDED: (Status.PAID, Status.REFUNDED),
+}
+
+
+def make_cart(*items, user=None):
+    """A cart holding ``items``: ``(product, quantity)`` or ``(product, quantity, variant)``."""
+    cart = Cart.objects.create(user=user)
+    for product, quantity, *variant in items:
+        CartLine.objects.create(
+            cart=cart,
+            product=product,
+            variant_key=variant[0].pk if variant and variant[0] is not None else 0,
+            quantity=quantity,
+        )
+    return cart
+
+
+def default_shop():
+    """The default site's settings, as saved (the ``shop`` fixture sets known values)."""
+    home_page()
+    return ShopSettings.for_site(Site.objects.get(is_default_site=True))
+
+
+def default_delivery(fee="1.50"):
+    method, _ = DeliveryMethod.objects.get_or_create(
+        code="unit-test-delivery", defaults={"label": "Test delivery", "fee": Decimal(fee)}
+    )
+    return method
+
+
+def make_order(
+    status=Status.AWAITING_PAYMENT,
+    *,
+    items=None,
+    shop=None,
+    delivery=None,
+    currency="USD",
+    user=None,
+    by=None,
+    reason="Set up by a test",
+):
+    """An order in ``status`` with lines: placed through ``place_order`` from a cart, then
+    moved with the status machine along ``ORDER_HISTORY[status]``.
+
+    ``items`` are ``(product, quantity[, variant])`` (default: one of a new product at $6.50
+    with 10 in stock). Returns the order as stored.
+    """
+    status = Status(status)
+    shop = shop or default_shop()
+    if items is None:
+        items = [(make_product(make_category(), price="6.50", stock=10), 1)]
+    details = CheckoutDetails(
+        email="dara@example.com",
+        name="Sok Dara",
+        phone="+85512345678",
+        address="No. 1, Street 240",
+        province="Phnom Penh",
+        delivery_method=delivery or default_delivery(),
+        currency=currency,
+    )
+    order, created = place_order(make_cart(*items), details, shop, user=user)
+    assert created, "make_order: place_order answered with an earlier order"
+    for target in ORDER_HISTORY[status]:
+        if Status(order.status) == target:  # a free order is confirmed (paid) when placed
+            continue
+        change_status(order.pk, target, by=by, reason=reason)
+    order.refresh_from_db()
+    assert order.status == status, f"make_order: the order ended {order.status}, not {status}"
+    return order
+
+
+def bakong_transaction(payment, **overrides):
+    """The transaction Bakong reports when ``payment``'s QR is paid as asked: its amount and
+    currency, to the account in the QR (``receiving_account``), made halfway through the
+    QR's validity. ``overrides`` replace any field (``amount``, ``currency``, ``to_account``,
+    ``created_ms``, ``hash``...)."""
+    code = read_khqr(payment.qr_string)
+    created_ms = (code["created_ms"] + code["expires_ms"]) // 2
+    fields = {
+        "hash": secrets.token_hex(32),
+        "from_account": "payer@abaa",
+        "to_account": receiving_account(payment),
+        "currency": payment.currency,
+        "amount": payment.amount,
+        "created_ms": created_ms,
+        "acknowledged_ms": created_ms + 1000,
+        "external_ref": "100FT" + secrets.token_hex(5).upper(),
+    }
+    raw = overrides.pop("raw", None)
+    fields.update(overrides)
+    if not isinstance(fields["amount"], Decimal):
+        fields["amount"] = Decimal(str(fields["amount"]))
+    if raw is None:  # what Bakong's reply carries, as the client keeps it
+        raw = {
+            "hash": fields["hash"],
+            "fromAccountId": fields["from_account"],
+            "toAccountId": fields["to_account"],
+            "currency": fields["currency"],
+            "amount": str(fields["amount"]),
+            "createdDateMs": fields["created_ms"],
+            "acknowledgedDateMs": fields["acknowledged_ms"],
+            "externalRef": fields["external_ref"],
+        }
+    return Transaction(raw=raw, **fields)
+
+
+def payment_window_ms(payment):
+    """``(created_ms, expires_ms)`` of the payment's QR, exactly as the QR states them."""
+    code = read_khqr(payment.qr_string)
+    return code["created_ms"], code["expires_ms"]
+
+
+def after_expiry(payment, seconds=0):
+    """The moment ``seconds`` after the payment's QR expired."""
+    return payment.expires_at + timedelta(seconds=seconds)

@@ -4,7 +4,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from checkout import api as checkout_api
-from website.apiviews import api_not_found
+from kernel.apiviews import api_not_found
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),

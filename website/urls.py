@@ -1,23 +1,31 @@
 from django.conf import settings
 from django.urls import include, path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from catalog import views as catalog_views
-from website import views
+from kernel import views
 
-handler400 = "website.apiviews.bad_request"
-handler404 = "website.views.page_not_found"
-handler500 = "website.views.server_error"
+handler400 = "kernel.apiviews.bad_request"
+handler404 = "kernel.views.page_not_found"
+handler500 = "kernel.views.server_error"
 
 urlpatterns = [
+    # Shop settings moved from the website app to the kernel app: old bookmarks still work.
+    path(
+        "admin/settings/website/shopsettings/<int:pk>/",
+        RedirectView.as_view(pattern_name="wagtailsettings:edit", permanent=False),
+        {"app_name": "kernel", "model_name": "shopsettings"},
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", catalog_views.search, name="search"),
     path("api/", include("website.api")),
     path("accounts/", include("allauth.urls")),
+    path("", include("accounts.urls")),
     path("", include("checkout.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),

@@ -1,1 +1,2 @@
-"""KHQR: building payment codes, talking to the Bakong Open API, and a local stand-in for it."""
+"""KHQR: building payment codes and talking to the Bakong Open API. (The local stand-in for
+Bakong is `devtools.bakong_sandbox`, installed by the dev and test settings only.)"""

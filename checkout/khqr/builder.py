@@ -27,7 +27,7 @@ from bakong_khqr.sdk import (
     TransactionCurrency,
 )
 
-from website import money
+from kernel import money
 
 MAX_ACCOUNT_ID = 32
 MAX_NAME = 25

@@ -13,7 +13,7 @@ from decimal import Decimal
 import requests
 from django.conf import settings
 
-from website.redact import redact
+from kernel.redact import redact
 
 logger = logging.getLogger(__name__)
 

@@ -5,10 +5,15 @@ from django.core.management import call_command
 from wagtail.images import get_image_model
 from wagtail.models import Revision
 
-from catalog.inventory import StockRecord, current_stock_records
-from catalog.models import CategoryPage, ProductPage, ProductVariant
-from checkout.delivery import DeliveryMethod
-from website.models import HomePage
+from catalog.models import (
+    CategoryPage,
+    HomePage,
+    ProductPage,
+    ProductVariant,
+    StockRecord,
+    current_stock_records,
+)
+from checkout.models import DeliveryMethod
 
 pytestmark = pytest.mark.django_db
 

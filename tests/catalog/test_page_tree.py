@@ -3,9 +3,8 @@
 import pytest
 from wagtail.models import Page
 
-from catalog.models import CategoryPage, ProductPage
+from catalog.models import CategoryPage, HomePage, ProductPage
 from tests.factories import home_page, make_category, make_product
-from website.models import HomePage
 
 pytestmark = pytest.mark.django_db
 

@@ -75,7 +75,7 @@ def test_product_page_costs_a_small_constant_number_of_queries(client):
 
 
 def test_home_page_query_count_does_not_grow_with_featured_products(client):
-    from website.models import HomePage
+    from catalog.models import HomePage
 
     images = [make_image(f"image {n}") for n in range(3)]
     category = make_category()

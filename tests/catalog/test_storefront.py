@@ -8,8 +8,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from catalog.models import ProductSpecification
+from kernel.models import ShopSettings
 from tests.factories import make_category, make_image, make_product
-from website.models import ShopSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -237,7 +237,7 @@ def test_unknown_page_is_a_friendly_404(client, shop):
 def test_server_error_page_renders_without_the_database():
     from django.test import RequestFactory
 
-    from website.views import server_error
+    from kernel.views import server_error
 
     response = server_error(RequestFactory().get("/"))
     assert response.status_code == 500

@@ -8,8 +8,7 @@ from django.contrib.auth.models import User
 from django.core import mail
 from django.test import Client
 
-from checkout.addresses import Address
-from checkout.cart import Cart, CartLine
+from checkout.models import Address, Cart, CartLine
 from checkout.orders import place_order
 from tests.checkout.conftest import CHECKOUT_BODY
 from tests.factories import make_category, make_product

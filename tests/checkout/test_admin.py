@@ -10,11 +10,11 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from catalog.inventory import StockRecord
-from checkout.cart import Cart, CartLine
-from checkout.notifications import Notification
-from checkout.orders import Order, change_status, place_order
-from checkout.payments import Payment
+from catalog.models import StockRecord
+from checkout.models import Cart, CartLine, Order, Payment
+from checkout.orders import place_order
+from checkout.status import change_status
+from notifications.models import Notification
 from tests.factories import home_page, make_category, make_product
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +87,7 @@ def test_shop_staff_cannot_edit_pages_or_site_settings(staff, order):
     from wagtail.models import Site
 
     site = Site.objects.get(is_default_site=True)
-    settings_url = reverse("wagtailsettings:edit", args=["website", "shopsettings", site.pk])
+    settings_url = reverse("wagtailsettings:edit", args=["kernel", "shopsettings", site.pk])
     assert client.get(settings_url).status_code in (302, 403)
 
 
@@ -203,3 +203,74 @@ def test_late_payments_are_highlighted_with_what_to_do_and_can_be_reinstated(sta
     assert Order.objects.get(pk=order.pk).status == "paid"
     assert Payment.objects.get(pk=payment.pk).needs_attention is False
     assert stock_of(order) == 4
+
+
+def test_resolving_a_payment_locks_it_and_leaves_a_note_once(staff, order):
+    payment = order.payments.get()
+    Payment.objects.filter(pk=payment.pk).update(
+        status="mismatch",
+        bakong_hash="b" * 64,
+        paid_amount=Decimal("5.00"),
+        paid_currency="USD",
+        attention_reason="Received $5.00 instead of $19.50.",
+    )
+    user, client = staff
+    action = reverse("payments:action", args=[payment.pk, "resolve"])
+    refused = client.post(action, {"reason": "  "}, follow=True)
+    assert [str(m) for m in refused.context["messages"]] == [
+        "Say how it was resolved (for example: refunded by ABA transfer)."
+    ]
+    client.post(action, {"reason": "Refunded $5 by ABA transfer"}, follow=True)
+    resolved = Payment.objects.get(pk=payment.pk)
+    assert resolved.resolution == "Refunded $5 by ABA transfer" and resolved.resolved_at
+    note = order.notes.get()
+    assert (note.author, note.text) == (
+        user,
+        f"Payment {payment.short_md5} resolved: Refunded $5 by ABA transfer",
+    )
+    again = client.post(action, {"reason": "Refunded twice?"}, follow=True)
+    assert [str(m) for m in again.context["messages"]] == [
+        "This payment no longer needs attention; nothing was changed."
+    ]
+    assert order.notes.count() == 1
+    assert Payment.objects.get(pk=payment.pk).resolution == "Refunded $5 by ABA transfer"
+
+
+def test_a_status_move_made_stale_by_a_colleague_changes_nothing_and_says_so(staff, order):
+    change_status(order.pk, "paid")
+    user, client = staff
+    client.post(reverse("orders:action", args=[order.pk, "shipped"]), follow=True)
+    # A colleague's page still offered "Mark processing"; the order has shipped since.
+    stale = client.post(reverse("orders:action", args=[order.pk, "processing"]), follow=True)
+    assert [str(m) for m in stale.context["messages"]] == [
+        "This order can no longer be moved there; nothing was changed."
+    ]
+    assert Order.objects.get(pk=order.pk).status == "shipped"
+
+
+def test_the_admin_offers_exactly_the_moves_the_state_machine_allows(staff, order):
+    from checkout.models import STAFF_MOVES, TRANSITIONS, Status
+    from checkout.staff import available_actions
+
+    for status in Status:
+        Order.objects.filter(pk=order.pk).update(status=status)
+        offered = {key for key, _label, _needs in available_actions(Order.objects.get(pk=order.pk))}
+        moves = {
+            action
+            for target, (action, _l, _n) in STAFF_MOVES.items()
+            if target in TRANSITIONS[status]
+        }
+        assert moves <= offered, status
+        assert offered - moves <= {"resend_payment", "resend_receipt"}, status
+
+
+def test_old_shop_settings_links_still_open_the_settings(client, shop, admin_user):
+    from wagtail.models import Site
+
+    client.force_login(admin_user)
+    site = Site.objects.get(is_default_site=True)
+    response = client.get(f"/admin/settings/website/shopsettings/{site.pk}/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "wagtailsettings:edit", args=["kernel", "shopsettings", site.pk]
+    )

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from catalog.inventory import set_stock
-from checkout.cart import Cart, CartLine
+from checkout.models import Cart, CartLine
 from tests.factories import make_category, make_product
 
 pytestmark = pytest.mark.django_db
@@ -168,7 +168,7 @@ def test_catalog_pages_hold_nothing_per_shopper(client, shop, products):
 def test_the_cart_reply_is_exactly_what_the_schema_serializer_makes(api, products, shop):
     from checkout.cart import cart_contents
     from checkout.serializers import CartSerializer, cart_payload
-    from website import money
+    from kernel import money
 
     shirt = products["shirt"]
     api.add(products["krama"], 3)

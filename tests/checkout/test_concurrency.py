@@ -11,11 +11,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from catalog.inventory import StockRecord
-from checkout.cart import Cart, CartLine
-from checkout.errors import Conflict
-from checkout.orders import Order, Status, expire_unpaid_orders, place_order
-from checkout.payments import Payment
+from catalog.models import StockRecord
+from checkout.models import Cart, CartLine, Order, Payment, Status
+from checkout.orders import expire_unpaid_orders, place_order
+from kernel.errors import Conflict
 from tests.factories import make_category, make_product
 
 pytestmark = pytest.mark.django_db(transaction=True)

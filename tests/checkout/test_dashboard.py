@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from checkout.cart import Cart, CartLine
-from checkout.orders import Order, change_status, place_order
+from checkout.models import Cart, CartLine, Order
+from checkout.orders import place_order
+from checkout.status import change_status
 from tests.checkout.test_admin import member_of
 from tests.factories import make_category, make_product
 

@@ -9,18 +9,17 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from catalog.inventory import StockRecord
-from checkout.cart import Cart, CartLine
-from checkout.delivery import DeliveryMethod
-from checkout.notifications import Notification, deliver_notifications
-from checkout.orders import Order, expire_unpaid_orders
+from catalog.models import StockRecord
+from checkout.models import Cart, CartLine, DeliveryMethod, Order, Payment
+from checkout.orders import expire_unpaid_orders
 from checkout.payments import (
-    Payment,
     PaymentCodesUsedUp,
     TooManyRequests,
     new_payment_attempt,
     sweep_payments,
 )
+from notifications.models import Notification
+from notifications.sending import deliver_notifications
 from tests.checkout.conftest import CHECKOUT_BODY
 from tests.factories import make_category, make_product
 

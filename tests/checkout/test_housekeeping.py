@@ -15,11 +15,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from checkout.cart import Cart, CartLine
 from checkout.housekeeping import run_housekeeping
-from checkout.management.commands.shop_worker import enqueue_periodic_tasks
+from checkout.models import Cart, CartLine
 from checkout.orders import place_order
 from tests.factories import make_category, make_product
+from website.management.commands.shop_worker import enqueue_periodic_tasks
 
 HOUSEKEEPING = "checkout.tasks.housekeeping_task"
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

@@ -6,8 +6,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from checkout.notifications import Notification, deliver_notifications
-from checkout.payments import Payment, sweep_payments
+from checkout.models import Payment
+from checkout.payments import sweep_payments
+from notifications.models import Notification
+from notifications.sending import deliver_notifications
 from tests.checkout.conftest import CHECKOUT_BODY
 from tests.checkout.test_bakong_client import control
 from tests.factories import make_category, make_product

@@ -6,19 +6,11 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from catalog.inventory import StockRecord
-from checkout.cart import Cart, CartLine
-from checkout.errors import Conflict
-from checkout.orders import (
-    InvalidTransition,
-    Order,
-    OrderStatusChange,
-    Status,
-    cancel_by_shopper,
-    change_status,
-    expire_unpaid_orders,
-    place_order,
-)
+from catalog.models import StockRecord
+from checkout.models import Cart, CartLine, InvalidTransition, Order, OrderStatusChange, Status
+from checkout.orders import cancel_by_shopper, expire_unpaid_orders, place_order
+from checkout.status import change_status
+from kernel.errors import Conflict
 from tests.checkout.conftest import CHECKOUT_BODY
 from tests.factories import make_category, make_product
 

@@ -11,18 +11,17 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.utils import timezone
 
-from catalog.inventory import StockRecord
-from checkout.errors import Conflict
+from catalog.models import StockRecord
 from checkout.khqr.client import BakongError
-from checkout.notifications import deliver_notifications
-from checkout.orders import Order, OrderStatusChange
+from checkout.models import Order, OrderStatusChange, Payment
 from checkout.payments import (
-    Payment,
     check_payment,
     new_payment_attempt,
     reinstate_late_payment,
     sweep_payments,
 )
+from kernel.errors import Conflict
+from notifications.sending import deliver_notifications
 from tests.checkout.conftest import CHECKOUT_BODY, ApiClient
 from tests.checkout.test_bakong_client import control
 from tests.factories import make_category, make_product

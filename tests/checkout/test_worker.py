@@ -7,12 +7,10 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from checkout.cart import Cart, CartLine
-from checkout.management.commands.shop_worker import enqueue_periodic_tasks
-from checkout.orders import Order, place_order
-from checkout.payments import Payment
-from checkout.tasks import PERIODIC_TASKS
+from checkout.models import Cart, CartLine, Order, Payment
+from checkout.orders import place_order
 from tests.factories import make_category, make_product
+from website.management.commands.shop_worker import PERIODIC_TASKS, enqueue_periodic_tasks
 
 # The worker manages its own transactions and connections, as it does in production.
 pytestmark = pytest.mark.django_db(transaction=True)

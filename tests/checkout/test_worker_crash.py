@@ -13,9 +13,9 @@ import pytest
 from django.conf import settings as django_settings
 from django.db import connection
 
-from checkout.cart import Cart, CartLine
-from checkout.notifications import Notification
+from checkout.models import Cart, CartLine
 from checkout.orders import place_order
+from notifications.models import Notification
 from tests.factories import make_category, make_product
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -12,8 +12,8 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
 
-from checkout.management.commands.shop_worker import Heartbeat
 from tests.deploy.native_stack import free_port
+from website.management.commands.shop_worker import Heartbeat
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -41,9 +41,9 @@ django.setup()
 from decimal import Decimal
 from wagtail.models import Site
 from catalog.inventory import set_stock
-from checkout.delivery import DeliveryMethod
+from checkout.models import DeliveryMethod
 from tests.factories import home_page, make_category, make_product
-from website.models import ShopSettings
+from kernel.models import ShopSettings
 
 home_page()
 ShopSettings.for_site(Site.objects.get(is_default_site=True)).save()

@@ -211,7 +211,7 @@ def test_the_worker_sends_the_outbox(stack, browser_session):
         headers=headers,
     )
     assert response.status_code == 201, response.text
-    code = "from checkout.notifications import Notification; print(Notification.objects.filter(state='sent').count())"
+    code = "from notifications.models import Notification; print(Notification.objects.filter(state='sent').count())"
     deadline = time.monotonic() + 30
     while shell(stack, code) == "0":
         assert time.monotonic() < deadline, stack.log("worker")[-2000:]

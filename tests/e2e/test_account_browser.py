@@ -8,8 +8,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from checkout.delivery import DeliveryMethod
-from checkout.orders import Order
+from checkout.models import DeliveryMethod, Order
 from tests.e2e.conftest import VIEWPORTS, demo_image
 from tests.factories import make_category, make_product
 

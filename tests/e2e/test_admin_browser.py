@@ -3,12 +3,12 @@
 import pytest
 from django.contrib.auth.models import Group, Permission, User
 
-from checkout.cart import Cart, CartLine
-from checkout.delivery import DeliveryMethod
-from checkout.orders import CheckoutDetails, change_status, place_order
+from checkout.models import Cart, CartLine, DeliveryMethod
+from checkout.orders import CheckoutDetails, place_order
+from checkout.status import change_status
+from kernel.models import ShopSettings
 from tests.e2e.conftest import VIEWPORTS
 from tests.factories import give_totp, make_category, make_product, totp_code
-from website.models import ShopSettings
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -6,9 +6,8 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from catalog.inventory import StockRecord
-from checkout.delivery import DeliveryMethod
-from checkout.orders import Order
+from catalog.models import StockRecord
+from checkout.models import DeliveryMethod, Order
 from tests.e2e.conftest import VIEWPORTS, demo_image
 from tests.factories import make_category, make_product
 

@@ -7,8 +7,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from checkout.delivery import DeliveryMethod
-from checkout.payments import Payment
+from checkout.models import DeliveryMethod, Payment
 from tests.checkout.test_bakong_client import control
 from tests.e2e.conftest import VIEWPORTS, demo_image
 from tests.factories import make_category, make_product

@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 from django.contrib.auth.models import User
 from django.test import Client
 
-from checkout.payments import Payment
+from checkout.models import Payment
 from tests.checkout.conftest import CHECKOUT_BODY, ApiClient
 from tests.factories import make_category, make_image, make_product
 

@@ -12,8 +12,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from checkout.addresses import Address
-from checkout.orders import Order
+from checkout.models import Address, Order
 from tests.checkout.conftest import CHECKOUT_BODY, ApiClient
 from tests.factories import make_category, make_product
 
@@ -364,7 +363,7 @@ def test_sandbox_renew_token_needs_the_registered_email(bakong):
 def test_sandbox_with_its_own_registered_email():
     import threading
 
-    from checkout.khqr.sandbox import make_server
+    from devtools.bakong_sandbox import make_server
 
     server = make_server("127.0.0.1", 0, token="t-1", email="merchant@shop.example")
     threading.Thread(target=server.serve_forever, daemon=True).start()

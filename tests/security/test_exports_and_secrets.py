@@ -17,9 +17,11 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 
-from checkout.cart import Cart, CartLine
-from checkout.notifications import Notification, deliver_notifications
-from checkout.orders import change_status, place_order
+from checkout.models import Cart, CartLine
+from checkout.orders import place_order
+from checkout.status import change_status
+from notifications.models import Notification
+from notifications.sending import deliver_notifications
 from tests.checkout.test_bakong_client import control
 from tests.factories import make_category, make_product
 

@@ -18,7 +18,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from checkout.addresses import Address
+from checkout.models import Address
 from tests.checkout.conftest import CHECKOUT_BODY, ApiClient
 from tests.factories import make_category, make_product
 

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 
-from website.checks import is_placeholder
+from kernel.checks import is_placeholder
 
 ROOT = settings.BASE_DIR
 SECRETS = (
@@ -94,7 +94,7 @@ def test_real_looking_secrets_pass():
 
 @pytest.mark.parametrize("variable", SECRETS)
 def test_every_secret_example_in_env_example_counts_as_a_placeholder(variable):
-    """Keeps website.checks and .env.example in step: a new example value that does not start
+    """Keeps kernel.checks and .env.example in step: a new example value that does not start
     with "change-me" must be added to EXAMPLE_SECRETS."""
     assert is_placeholder(env_example(include_commented=True)[variable])
 

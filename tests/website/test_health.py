@@ -159,7 +159,7 @@ def test_readyz_says_degraded_when_redis_refuses_connections(mysql_only, tmp_pat
     closed = free_port()  # nothing listens there
     with Gunicorn(tmp_path, redis_url=f"redis://127.0.0.1:{closed}/0") as web:
         response = web.request("GET", "/readyz")
-        # Still ready: the shop serves without the cache (website.cache fails open).
+        # Still ready: the shop serves without the cache (kernel.cache fails open).
         assert response.status_code == 200, response.text
         assert response.json() == {"status": "degraded", "database": "ok", "cache": "unavailable"}
         assert response.headers["Cache-Control"].startswith("max-age=0")
@@ -286,7 +286,7 @@ def test_the_shop_keeps_selling_while_redis_is_down(
             assert "serving pages uncached" in web.log_path.read_text()
 
             redis_server.start()  # an empty Redis, as after a restart without persistence
-            time.sleep(6)  # website.cache.OUTAGE_RETRY_SECONDS
+            time.sleep(6)  # kernel.cache.OUTAGE_RETRY_SECONDS
             assert web.request("GET", "/readyz").json()["status"] == "ok"
             assert visitor.request("GET", product.url).headers["X-Page-Cache"] == "miss"
             assert visitor.request("GET", product.url).headers["X-Page-Cache"] == "hit"

@@ -2,8 +2,8 @@ from decimal import Decimal
 
 import pytest
 
-from website import money
-from website.models import ShopSettings
+from kernel import money
+from kernel.models import ShopSettings
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from catalog.inventory import StockRecord, set_stock
-from checkout.cart import Cart, CartLine
+from catalog.inventory import set_stock
+from catalog.models import StockRecord
+from checkout.models import Cart, CartLine
 from checkout.orders import cancel_by_shopper, place_order
 from tests.factories import make_category, make_product
 
@@ -337,20 +338,20 @@ def test_the_port_in_the_host_header_makes_no_new_cache_entry(client, product, s
 
 
 def test_host_variants_are_remembered_once(client, product, settings):
-    from website import page_cache
+    from kernel import memo
 
     settings.ALLOWED_HOSTS = ["shop.example.com"]
-    page_cache._remembered.clear()
+    memo._remembered.clear()
     for port in range(1, 200):
         client.get("/api/cart/", HTTP_HOST=f"shop.example.com:{port}")
-    sites = [key for key in page_cache._remembered if key[0] == "site"]
+    sites = [key for key in memo._remembered if key[0] == "site"]
     assert len(sites) == 1, sites[:5]
 
 
 def test_the_memo_is_bounded_whatever_the_host_names(client, product, settings):
-    from website import page_cache
+    from kernel import memo
 
     settings.ALLOWED_HOSTS = [".example.com"]  # a wildcard: any number of names pass
-    for number in range(page_cache.MAX_REMEMBERED * 2):
+    for number in range(memo.MAX_REMEMBERED * 2):
         client.get("/api/cart/", HTTP_HOST=f"n{number}.example.com")
-    assert len(page_cache._remembered) <= page_cache.MAX_REMEMBERED
+    assert len(memo._remembered) <= memo.MAX_REMEMBERED

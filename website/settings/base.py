@@ -22,9 +22,13 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "website",
+    "kernel",
     "catalog",
     "checkout",
+    "notifications",
+    "accounts",
+    "backoffice",
+    "website",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -59,25 +63,25 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First: answers /healthz and /readyz before anything validates the Host header.
-    "website.health.InternalEndpointsMiddleware",
+    "kernel.health.InternalEndpointsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "website.page_cache.PageCacheMiddleware",
-    "website.page_cache.SiteMiddleware",
+    "kernel.page_cache.PageCacheMiddleware",
+    "kernel.sites.SiteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "website.login_security.LoginSecurityMiddleware",
-    "website.page_cache.AuthMarkerMiddleware",
+    "accounts.login_security.LoginSecurityMiddleware",
+    "kernel.page_cache.AuthMarkerMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
 ROOT_URLCONF = "website.urls"
-CSRF_FAILURE_VIEW = "website.apiviews.csrf_failure"
+CSRF_FAILURE_VIEW = "kernel.apiviews.csrf_failure"
 
 # Customer accounts (django-allauth): log in by e-mail, sign up, reset passwords by e-mail.
 AUTHENTICATION_BACKENDS = [
@@ -100,7 +104,7 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "checkout:account"
+LOGIN_REDIRECT_URL = "accounts:account"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 # Brute-force protection: failed logins are limited per client address and per account
 # (allauth's defaults). Behind nginx the address is the one nginx appends to
@@ -110,8 +114,8 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 # per account (whatever name or address was typed), in the shared cache; a browser that has
 # logged in to the account before gets its own budget instead, so an attacker cannot lock the
 # owner out (website/login_security.py explains the design).
-ACCOUNT_ADAPTER = "website.login_security.AccountAdapter"
-WAGTAILADMIN_USER_LOGIN_FORM = "website.login_security.AdminLoginForm"
+ACCOUNT_ADAPTER = "accounts.login_security.AccountAdapter"
+WAGTAILADMIN_USER_LOGIN_FORM = "accounts.login_security.AdminLoginForm"
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "login_failed_known_device": "5/5m/key",
@@ -120,7 +124,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 # Two-factor authentication (allauth.mfa): authenticator-app codes (TOTP) and recovery codes,
 # no WebAuthn (allauth.mfa still imports fido2, hence its pin). Everybody with admin access must
-# set it up (website.login_security.LoginSecurityMiddleware); both login forms ask for the code.
+# set it up (accounts.login_security.LoginSecurityMiddleware); both login forms ask for the code.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env("SHOP_NAME", default="Angkor Market")
 MFA_RECOVERY_CODE_COUNT = 10
@@ -138,7 +142,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
-                "website.context_processors.storefront",
+                "catalog.context_processors.storefront",
             ],
         },
     },
@@ -170,7 +174,7 @@ def mysql_tls_options(url_tls):
     MariaDB's client library (Debian's, and the image's) uses TLS as soon as a CA,
     certificate or key is given, whatever the mode, so DISABLED passes none of them. Under
     REQUIRED it also connects in plain text to a server that offers no TLS; the shop refuses
-    such a connection itself (``website.checks.refuse_unencrypted_connection``).
+    such a connection itself (``kernel.checks.refuse_unencrypted_connection``).
     """
     if url_tls.get("mode"):
         source, given = "ssl-mode in DATABASE_URL", url_tls["mode"]
@@ -329,7 +333,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # Only the shop's own API; Wagtail's admin API is internal to the admin.
-    "PREPROCESSING_HOOKS": ["website.apiviews.only_shop_endpoints"],
+    "PREPROCESSING_HOOKS": ["kernel.apiviews.only_shop_endpoints"],
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
@@ -402,7 +406,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     # Secrets (tokens, passwords) are replaced by [redacted] in everything the handler writes.
-    "filters": {"redact_secrets": {"()": "website.redact.RedactingFilter"}},
+    "filters": {"redact_secrets": {"()": "kernel.redact.RedactingFilter"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",

@@ -1,7 +1,10 @@
 """Development: debug on, e-mail to the console."""
 
 from .base import *  # noqa: F403
-from .base import env  # noqa: F401
+from .base import INSTALLED_APPS, env
+
+# The stand-ins for Bakong and Telegram (and `manage.py bakong_sandbox`): never in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "devtools"]
 
 DEBUG = env.bool("DEBUG", default=True)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["*"])

@@ -21,7 +21,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 # client sent), and gunicorn is reachable only from nginx (the web port is never published).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 USE_X_FORWARDED_HOST = False
-# Health checks come in over plain HTTP: website.health.InternalEndpointsMiddleware answers them
+# Health checks come in over plain HTTP: kernel.health.InternalEndpointsMiddleware answers them
 # before SecurityMiddleware could redirect.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 # Only ever turned off to load-test plain HTTP on loopback (bench/run.py); never in production.
@@ -43,11 +43,11 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 if env("REDIS_URL", default=""):
     CACHES = {
         "default": {
-            "BACKEND": "website.cache.ShopRedisCache",
+            "BACKEND": "kernel.cache.ShopRedisCache",
             "LOCATION": env("REDIS_URL"),
             "KEY_PREFIX": "shop",
             # A Redis that hangs must not hold requests: give up quickly and serve uncached
-            # (website.cache fails open and stops asking for a few seconds).
+            # (kernel.cache fails open and stops asking for a few seconds).
             "OPTIONS": {
                 "socket_connect_timeout": env.float("REDIS_CONNECT_TIMEOUT", default=0.5),
                 "socket_timeout": env.float("REDIS_TIMEOUT", default=1.0),

@@ -6,6 +6,10 @@ The database is whatever the environment configures (MariaDB in CI), else SQLite
 import tempfile
 
 from .base import *  # noqa: F403
+from .base import INSTALLED_APPS
+
+# The stand-ins for Bakong and Telegram the tests pay and notify through: never in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "devtools"]
 
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105

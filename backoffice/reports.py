@@ -1,0 +1,92 @@
+"""Sales figures for the admin dashboard and the sales report, and spreadsheet-safe cells."""
+
+import re
+from collections import OrderedDict
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+from django.db.models import F
+from django.utils import timezone
+
+from catalog.models import current_stock_records
+from checkout.models import NEEDS_ATTENTION, PAID_STATES, Order, Payment, PaymentStatus, Status
+from kernel import money
+
+
+def _usd_equivalent(amount, currency, rate):
+    return amount if currency == money.USD else (amount / rate).quantize(money.CENT)
+
+
+def _local_midnight(day):
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def daily_sales(start, end):
+    """``OrderedDict`` of local date → {"orders", "usd", "khr", "usd_equivalent"} for paid orders
+    (by the day they were paid), every day from ``start`` to ``end`` inclusive.
+
+    Days are cut in Python, not with the database's date functions: MySQL and MariaDB convert
+    time zones only when their time-zone tables are loaded, which many servers lack.
+    """
+    days = OrderedDict()
+    day = start
+    while day <= end:
+        days[day] = {
+            "orders": 0,
+            "usd": Decimal("0"),
+            "khr": Decimal("0"),
+            "usd_equivalent": Decimal("0"),
+        }
+        day += timedelta(days=1)
+    paid = Order.objects.filter(
+        status__in=PAID_STATES,
+        paid_at__gte=_local_midnight(start),
+        paid_at__lt=_local_midnight(end + timedelta(days=1)),
+    ).values_list("paid_at", "currency", "khr_per_usd", "total")
+    for paid_at, currency, rate, total in paid.iterator():
+        entry = days.get(timezone.localtime(paid_at).date())
+        if entry is None:
+            continue
+        entry["orders"] += 1
+        entry["usd" if currency == money.USD else "khr"] += total
+        entry["usd_equivalent"] += _usd_equivalent(total, currency, rate)
+    return days
+
+
+def dashboard_figures():
+    today = timezone.localdate()
+    series = daily_sales(today - timedelta(days=29), today)
+    return {
+        "today": series[today],
+        "awaiting_payment": Order.objects.filter(status=Status.AWAITING_PAYMENT).count(),
+        "payments_pending": Payment.objects.filter(status=PaymentStatus.PENDING).count(),
+        "low_stock": current_stock_records().filter(quantity__lte=F("low_stock_threshold")).count(),
+        "needs_attention": Payment.objects.filter(
+            status__in=NEEDS_ATTENTION, resolved_at__isnull=True
+        ).count(),
+        "chart": {
+            "labels": [day.strftime("%d %b") for day in series],
+            "revenue": [float(entry["usd_equivalent"]) for entry in series.values()],
+            "orders": [entry["orders"] for entry in series.values()],
+        },
+    }
+
+
+# --- spreadsheet exports --------------------------------------------------------------------
+
+# A cell starting with one of these is read as a formula by Excel, LibreOffice or Google
+# Sheets (the full-width forms too, by some), so a shopper named =HYPERLINK(...) could put a
+# live formula in the owner's spreadsheet. OWASP's advice: prefix such text with a quote.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def spreadsheet_safe(value):
+    """``value`` as a spreadsheet may show it without running it: text that a spreadsheet
+    would take for a formula gets a leading ``'``; numbers (and text that is only a plain
+    number, like ``-5.00``) and everything else are unchanged."""
+    if not isinstance(value, str) or PLAIN_NUMBER.fullmatch(value):
+        return value
+    if value.lstrip(" ").startswith(FORMULA_STARTS):
+        return "'" + value
+    return value

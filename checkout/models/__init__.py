@@ -1,0 +1,48 @@
+"""Checkout's data and its invariants: carts, orders (with the status machine's allowed
+transitions), KHQR payments, delivery methods and saved addresses. The use cases that change
+them are the service modules beside this package (``cart``, ``pricing``, ``orders``,
+``payments``, ``staff``)."""
+
+from checkout.models.addresses import Address
+from checkout.models.cart import Cart, CartLine
+from checkout.models.delivery import PROVINCES, DeliveryMethod
+from checkout.models.orders import (
+    PAID_STATES,
+    RELEASES_STOCK,
+    REPLAY_WINDOW,
+    STAFF_MOVES,
+    TRANSITIONS,
+    InvalidTransition,
+    Order,
+    OrderLine,
+    OrderNote,
+    OrderStatusChange,
+    Status,
+    new_order_number,
+    new_order_token,
+)
+from checkout.models.payments import NEEDS_ATTENTION, Payment, PaymentStatus
+
+__all__ = [
+    "NEEDS_ATTENTION",
+    "PAID_STATES",
+    "PROVINCES",
+    "RELEASES_STOCK",
+    "REPLAY_WINDOW",
+    "STAFF_MOVES",
+    "TRANSITIONS",
+    "Address",
+    "Cart",
+    "CartLine",
+    "DeliveryMethod",
+    "InvalidTransition",
+    "Order",
+    "OrderLine",
+    "OrderNote",
+    "OrderStatusChange",
+    "Payment",
+    "PaymentStatus",
+    "Status",
+    "new_order_number",
+    "new_order_token",
+]

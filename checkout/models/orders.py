@@ -1,0 +1,230 @@
+"""Orders: what was sold, to whom, at what prices, and the status machine's states and allowed
+transitions. An order copies everything it sold (titles, SKUs, unit prices, currency,
+exchange rate) so later catalog edits never rewrite it. Changing a status is a service
+(``checkout.orders``); this module says which changes exist."""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from catalog.models import PRODUCT_ITSELF
+from kernel import money
+from kernel.errors import ShopError
+
+ORDER_NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+REPLAY_WINDOW = timedelta(minutes=30)
+
+
+class Status(models.TextChoices):
+    AWAITING_PAYMENT = "awaiting_payment", "Awaiting payment"
+    PAID = "paid", "Paid"
+    PROCESSING = "processing", "Processing"
+    SHIPPED = "shipped", "Shipped"
+    DELIVERED = "delivered", "Delivered"
+    CANCELLED = "cancelled", "Cancelled"
+    EXPIRED = "expired", "Expired"
+    REFUNDED = "refunded", "Refunded"
+
+
+TRANSITIONS = {
+    Status.AWAITING_PAYMENT: {Status.PAID, Status.CANCELLED, Status.EXPIRED},
+    Status.PAID: {Status.PROCESSING, Status.SHIPPED, Status.CANCELLED, Status.REFUNDED},
+    Status.PROCESSING: {Status.SHIPPED, Status.CANCELLED, Status.REFUNDED},
+    Status.SHIPPED: {Status.DELIVERED, Status.REFUNDED},
+    Status.DELIVERED: {Status.REFUNDED},
+    # A new payment code for an expired order, or money that arrived after it closed: both
+    # take the stock again first (and fail if it is gone).
+    Status.EXPIRED: {Status.AWAITING_PAYMENT, Status.PAID},
+    Status.CANCELLED: {Status.PAID},
+    Status.REFUNDED: set(),
+}
+# The states of an order whose money the shop has (counted as sales, shown a receipt).
+PAID_STATES = (Status.PAID, Status.PROCESSING, Status.SHIPPED, Status.DELIVERED)
+# What staff may move an order to by hand: the action's name (in the admin's URLs), the
+# words on the button and whether they must say why. Which of these an order offers is ``TRANSITIONS[order.status]``: the machine
+# decides, this only names the moves. PAID by hand covers cash or a transfer outside KHQR.
+STAFF_MOVES = {
+    Status.PROCESSING: ("processing", "Mark processing", False),
+    Status.SHIPPED: ("shipped", "Mark shipped", False),
+    Status.DELIVERED: ("delivered", "Mark delivered", False),
+    Status.CANCELLED: ("cancel", "Cancel (gives stock back)", True),
+    Status.REFUNDED: ("refund", "Record a refund", True),
+    Status.PAID: ("mark_paid", "Mark paid by hand", True),
+}
+# Leaving these states gives the reserved stock back (the goods never left the shop).
+RELEASES_STOCK = {
+    (Status.AWAITING_PAYMENT, Status.CANCELLED),
+    (Status.AWAITING_PAYMENT, Status.EXPIRED),
+    (Status.PAID, Status.CANCELLED),
+    (Status.PROCESSING, Status.CANCELLED),
+}
+
+
+class InvalidTransition(ShopError):
+    status = 409
+    code = "invalid_transition"
+
+
+def new_order_number():
+    """Like ``261124-7K3QD``: the date, then five characters that are easy to read aloud."""
+    suffix = "".join(secrets.choice(ORDER_NUMBER_ALPHABET) for _ in range(5))
+    return f"{timezone.localdate():%y%m%d}-{suffix}"
+
+
+def new_order_token():
+    return secrets.token_urlsafe(24)
+
+
+class Order(models.Model):
+    number = models.CharField(max_length=20, unique=True, editable=False)
+    # The unguessable key of the order's page for guests; never shown in lists.
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="orders",
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.AWAITING_PAYMENT, db_index=True
+    )
+
+    email = models.EmailField()
+    name = models.CharField(max_length=120)
+    phone = models.CharField(max_length=20)
+    address = models.TextField()
+    province = models.CharField(max_length=40)
+    note = models.TextField(blank=True)
+
+    delivery_method = models.CharField(max_length=40)
+    delivery_label = models.CharField(max_length=80)
+
+    currency = models.CharField(max_length=3, choices=money.CURRENCY_CHOICES)
+    base_currency = models.CharField(max_length=3, choices=money.CURRENCY_CHOICES)
+    khr_per_usd = models.DecimalField(max_digits=10, decimal_places=2)
+    khr_rounding_step = models.PositiveIntegerField(default=1)
+    subtotal = models.DecimalField(**money.AMOUNT_FIELD)
+    delivery_fee = models.DecimalField(**money.AMOUNT_FIELD)
+    total = models.DecimalField(**money.AMOUNT_FIELD)
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    expires_at = models.DateTimeField(db_index=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    stock_released = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "expires_at"])]
+
+    def __str__(self):
+        return f"Order {self.number}"
+
+    def get_absolute_url(self):
+        return reverse("checkout:order", args=[self.token])
+
+    @property
+    def total_display(self):
+        return money.format_money(self.total, self.currency)
+
+    @property
+    def is_paid(self):
+        """The shop has this order's money (paid, or further along)."""
+        return self.status in PAID_STATES
+
+    @property
+    def paid_payment(self):
+        """The KHQR payment that paid this order, if a KHQR paid it (not staff by hand, not a
+        free order)."""
+        return self.payments.filter(status="paid").first()
+
+    def can_become(self, status):
+        return Status(status) in TRANSITIONS[Status(self.status)]
+
+    def staff_moves(self):
+        """``[(target status, action, label, needs a reason)]`` staff can make now, in the
+        order of ``STAFF_MOVES``."""
+        allowed = TRANSITIONS[Status(self.status)]
+        return [
+            (target, action, label, needs_reason)
+            for target, (action, label, needs_reason) in STAFF_MOVES.items()
+            if target in allowed
+        ]
+
+    @property
+    def is_awaiting_payment(self):
+        return self.status == Status.AWAITING_PAYMENT
+
+    @property
+    def can_be_cancelled_by_shopper(self):
+        return self.status == Status.AWAITING_PAYMENT
+
+    def reserved_items(self):
+        items = {}
+        for line in self.lines.all():
+            if line.product_id is None:
+                continue
+            key = (line.product_id, line.variant_key)
+            items[key] = items.get(key, 0) + line.quantity
+        return items
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(
+        "catalog.ProductPage", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    variant_key = models.PositiveBigIntegerField(default=PRODUCT_ITSELF)
+    title = models.CharField(max_length=255)
+    variant_name = models.CharField(max_length=80, blank=True)
+    sku = models.CharField(max_length=64)
+    quantity = models.PositiveIntegerField()
+    base_unit_price = models.DecimalField(**money.AMOUNT_FIELD)
+    unit_price = models.DecimalField(**money.AMOUNT_FIELD)
+    line_total = models.DecimalField(**money.AMOUNT_FIELD)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.title}"
+
+
+class OrderStatusChange(models.Model):
+    """The audit trail: every status change, who made it, when and why."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.order_id}: {self.from_status or '-'} → {self.to_status}"
+
+
+class OrderNote(models.Model):
+    """A note staff leave on an order (a phone call, a delivery problem...)."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.text[:50]

@@ -1,0 +1,78 @@
+"""What staff do to an order from the admin, as use cases: the moves the status machine
+allows (``Order.staff_moves``, from ``TRANSITIONS``), notes, and asking for a message again.
+The admin's views only translate a button press into ``perform_staff_action``."""
+
+from django.utils.translation import gettext as _
+
+from checkout import events
+from checkout.models import PAID_STATES, STAFF_MOVES, Order, OrderNote, Status
+from checkout.orders import mark_paid_by_hand
+from checkout.status import change_status
+from kernel.errors import Conflict, ShopError
+
+RESEND_PAYMENT_REQUEST = "resend_payment"
+RESEND_RECEIPT = "resend_receipt"
+NOTE = "note"
+
+
+def available_actions(order):
+    """``[(action, label, needs a reason)]`` for the order's page: the status moves the
+    machine allows now, then the messages it can resend."""
+    actions = [(action, label, needs) for _target, action, label, needs in order.staff_moves()]
+    if order.status == Status.AWAITING_PAYMENT:
+        actions.append((RESEND_PAYMENT_REQUEST, _("Resend the payment e-mail"), False))
+    if order.status in PAID_STATES:
+        actions.append((RESEND_RECEIPT, _("Resend the receipt"), False))
+    return actions
+
+
+def perform_staff_action(order_id, action, by, reason=""):
+    """Do ``action`` (from ``available_actions``, or ``note``) to the order. Returns a short
+    message for staff; raises ``ShopError`` (missing reason, unknown action) or ``Conflict``
+    (the order moved on meanwhile: nothing was changed)."""
+    reason = (reason or "").strip()[:200]
+    order = Order.objects.get(pk=order_id)
+    if action == NOTE:
+        if not reason:
+            raise ShopError(_("Write the note first."), fields={"reason": ["Required."]})
+        OrderNote.objects.create(order=order, author=by, text=reason)
+        return _("Note added.")
+    if action in (RESEND_PAYMENT_REQUEST, RESEND_RECEIPT):
+        offered = {key for key, _label, _needs in available_actions(order)}
+        if action not in offered:
+            raise Conflict(_("This message does not fit the order's status any more."))
+        kind = "payment_request" if action == RESEND_PAYMENT_REQUEST else "receipt"
+        events.message_resend_requested.send(sender=Order, order=order, kind=kind, by=by)
+        return _("The e-mail is queued to be sent again.")
+    moves = {key: (target, label, needs) for target, key, label, needs in order.staff_moves()}
+    if action not in moves:
+        known = {key: target for target, (key, _label, _needs) in STAFF_MOVES.items()}
+        if known.get(action) == Status.PAID:
+            raise Conflict(
+                _("This order is no longer waiting for a payment; nothing was changed."),
+                code="not_awaiting_payment",
+            )
+        if action in known:
+            raise Conflict(
+                _("This order can no longer be moved there; nothing was changed."),
+                code="invalid_transition",
+            )
+        raise ShopError(_("Unknown action."))
+    target, label, needs_reason = moves[action]
+    if needs_reason and not reason:
+        raise ShopError(
+            _("%(action)s: please give a reason.") % {"action": label},
+            fields={"reason": ["Required."]},
+        )
+    if target == Status.PAID:
+        mark_paid_by_hand(order.pk, by, reason)
+    else:
+        changed = change_status(
+            order.pk, target, by=by, reason=reason or label, only_from={Status(order.status)}
+        )
+        if changed is None:  # moved on since the page was shown (another click, a colleague)
+            raise Conflict(
+                _("The order changed meanwhile; nothing was changed. Look at it again."),
+                code="order_changed",
+            )
+    return _("Done: %(action)s.") % {"action": label}

@@ -1,0 +1,221 @@
+"""The shop's site-wide settings: identity, contacts, money and limits."""
+
+import copy
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.models import Site
+
+from kernel import money
+from kernel.memo import remembered
+
+# The most of one item any setting allows (the product page's and the API's upper bound).
+HARD_MAX_LINE_QUANTITY = 99
+
+KHR_STEP_CHOICES = [
+    (1, "1 riel"),
+    (100, "100 riel"),
+    (500, "500 riel"),
+    (1000, "1,000 riel"),
+]
+
+
+@register_setting(icon="site")
+class ShopSettings(BaseSiteSetting):
+    """What editors set once for the whole shop: identity, contacts and money."""
+
+    shop_name = models.CharField(max_length=80, default="Angkor Market")
+    tagline = models.CharField(max_length=160, blank=True)
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    address = models.TextField(blank=True)
+    opening_hours = models.CharField(max_length=120, blank=True)
+    facebook_url = models.URLField(blank=True)
+    telegram_url = models.URLField(blank=True)
+
+    base_currency = models.CharField(
+        max_length=3,
+        choices=money.CURRENCY_CHOICES,
+        default=money.USD,
+        help_text="The currency product prices are entered in.",
+    )
+    khr_per_usd = models.DecimalField(
+        "KHR per USD",
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("4100"),
+        validators=[MinValueValidator(Decimal("1"))],
+        help_text="Exchange rate used to show and charge the other currency.",
+    )
+    khr_rounding_step = models.PositiveIntegerField(
+        "KHR rounding step",
+        choices=KHR_STEP_CHOICES,
+        default=100,
+        help_text="Riel prices converted from dollars are rounded to this step.",
+    )
+    show_other_currency = models.BooleanField(
+        default=True, help_text="Show each price in both USD and KHR."
+    )
+
+    # Limits: stock an unpaid order holds is stock nobody else can buy.
+    max_line_quantity = models.PositiveSmallIntegerField(
+        _("most of one item per order"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(HARD_MAX_LINE_QUANTITY)],
+        help_text=_(
+            "How many of one product (or one variant) a shopper can put in the cart and order "
+            "at once. 24 lets a shopper take a full carton of 24 bottles."
+        ),
+    )
+    max_order_items = models.PositiveSmallIntegerField(
+        _("most items per order"),
+        default=48,
+        validators=[MinValueValidator(1), MaxValueValidator(999)],
+        help_text=_(
+            "How many items in total (all lines together) one order can hold. Larger buyers "
+            "can contact the shop."
+        ),
+    )
+    max_payment_windows = models.PositiveSmallIntegerField(
+        _("payment codes per order"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_(
+            "How many KHQR codes one order can get: the first one plus renewals after a code "
+            "expires unpaid. Each code holds the order's items for the payment window; after "
+            "the last one the items go back on the shelf for good."
+        ),
+    )
+    new_payment_requests_per_minute = models.PositiveSmallIntegerField(
+        _("new payment code requests per minute"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_(
+            "How many times a minute one order's page can ask for a new payment code. Beyond "
+            "this the shopper is asked to wait a minute; a double click stays well within it."
+        ),
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("shop_name"), FieldPanel("tagline"), FieldPanel("logo")],
+            heading="Identity",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("email"),
+                FieldPanel("phone"),
+                FieldPanel("address"),
+                FieldPanel("opening_hours"),
+                FieldPanel("facebook_url"),
+                FieldPanel("telegram_url"),
+            ],
+            heading="Contact",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("base_currency"),
+                FieldPanel("khr_per_usd"),
+                FieldPanel("khr_rounding_step"),
+                FieldPanel("show_other_currency"),
+            ],
+            heading="Money",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("max_line_quantity"),
+                FieldPanel("max_order_items"),
+                FieldPanel("max_payment_windows"),
+                FieldPanel("new_payment_requests_per_minute"),
+            ],
+            heading=_("Limits"),
+            help_text=_(
+                "Unpaid orders hold stock nobody else can buy: these limits stop one shopper "
+                "from taking a shelf without paying."
+            ),
+        ),
+    ]
+
+    class Meta:
+        # Created as website.ShopSettings; the table kept its name when the model moved here.
+        db_table = "website_shopsettings"
+        verbose_name = "shop settings"
+
+    @classmethod
+    def for_request(cls, request):
+        """The settings for the request's site, as Wagtail's ``for_request`` gives them, but
+        kept in memory between requests (until a change bumps the page cache's ``site``
+        version) instead of read from the database every time."""
+        attr_name = cls.get_cache_attr_name()
+        if hasattr(request, attr_name):
+            return getattr(request, attr_name)
+        site = Site.find_for_request(request)
+        shared = remembered(
+            ("shop-settings", site.pk if site else None), lambda: cls.for_site(site)
+        )
+        instance = copy.copy(shared)  # each request gets its own object to hang itself on
+        instance._request = request
+        setattr(request, attr_name, instance)
+        return instance
+
+    @classmethod
+    def current(cls):
+        """The default site's settings, for services called without a request (adding to a
+        cart, renewing a payment code). Kept in memory like ``for_request``'s, so reading
+        them costs no query once warm; any change to the settings is seen on the next use."""
+
+        def build():
+            site = Site.objects.filter(is_default_site=True).first()
+            return cls.for_site(site) if site else cls()
+
+        return remembered(("shop-settings", "default"), build)
+
+    @property
+    def other_currency(self):
+        return money.KHR if self.base_currency == money.USD else money.USD
+
+    def convert(self, amount, to_currency):
+        """``amount`` in the base currency, expressed in ``to_currency`` with the shop's rounding."""
+        return money.convert(
+            amount,
+            self.base_currency,
+            to_currency,
+            self.khr_per_usd,
+            self.khr_rounding_step,
+        )
+
+    def display_prices(self, amount):
+        """``[(amount, currency), ...]`` to show for a base-currency price, base first."""
+        prices = [(money.round_amount(amount, self.base_currency), self.base_currency)]
+        if self.show_other_currency:
+            prices.append((self.convert(amount, self.other_currency), self.other_currency))
+        return prices
+
+    def clean(self):
+        super().clean()
+        if self.khr_per_usd is not None and self.khr_per_usd <= 0:
+            raise ValidationError({"khr_per_usd": "The exchange rate must be positive."})
+        if (
+            self.max_order_items is not None
+            and self.max_line_quantity is not None
+            and self.max_order_items < self.max_line_quantity
+        ):
+            raise ValidationError(
+                {
+                    "max_order_items": _(
+                        "An order must be able to hold at least the most of one item."
+                    )
+                }
+            )

@@ -1,0 +1,69 @@
+"""Site-wide views: robots.txt and the error pages."""
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+
+@require_GET
+@cache_control(max_age=3600, public=True)
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /cart/",
+        "Disallow: /checkout/",
+        "Disallow: /api/",
+        "Disallow: /search/",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def bad_request_page(request, exception=None):
+    """The page for a request Django refuses to read (``handler400``, via
+    ``kernel.apiviews.bad_request``): a body too large or with too many fields, a bad Host.
+
+    Rendered without the request's context: its body is what could not be read, and context
+    processors (the CSRF token, messages) may read it again."""
+    from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+    from django.template import loader
+
+    if isinstance(exception, RequestDataTooBig | TooManyFieldsSent):
+        status = 413
+        title = _("What you sent is too large")
+        message = _(
+            "The form you sent is larger than the shop accepts. Please shorten what you "
+            "typed and try again."
+        )
+    else:
+        status = 400
+        title = _("We could not read that request")
+        message = _("Please go back, reload the page and try again.")
+    context = {"status": status, "title": title, "message": message}
+    try:
+        body = loader.get_template("400.html").render(context)
+    except Exception:  # noqa: BLE001
+        return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+    return HttpResponse(body, status=status)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # Rendered without context processors: the database may be what failed. If even the
+    # template cannot render (a broken static manifest, say), answer in plain words.
+    from django.template import loader
+
+    try:
+        return HttpResponse(loader.get_template("500.html").render(), status=500)
+    except Exception:  # noqa: BLE001
+        return HttpResponse(
+            "Something went wrong on our side. Your cart and orders are safe; please try again.",
+            status=500,
+            content_type="text/plain; charset=utf-8",
+        )
