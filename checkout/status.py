@@ -30,11 +30,8 @@ def set_status(order, new_status, by=None, reason=""):
         raise InvalidTransition(
             f"An order that is {old_status.label.lower()} cannot become {new_status.label.lower()}."
         )
-    order.status = new_status
+    # Stock first: when it is gone, nothing about the order changes, in memory either.
     fields = ["status"]
-    if new_status == Status.PAID and order.paid_at is None:
-        order.paid_at = timezone.now()
-        fields.append("paid_at")
     if (old_status, new_status) in RELEASES_STOCK and not order.stock_released:
         release_stock(order.reserved_items())
         order.stock_released = True
@@ -48,6 +45,10 @@ def set_status(order, new_status, by=None, reason=""):
             ) from shortage
         order.stock_released = False
         fields.append("stock_released")
+    order.status = new_status
+    if new_status == Status.PAID and order.paid_at is None:
+        order.paid_at = timezone.now()
+        fields.append("paid_at")
     order.save(update_fields=fields)
     OrderStatusChange.objects.create(
         order=order,

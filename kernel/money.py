@@ -47,13 +47,18 @@ def to_decimal(value) -> Decimal:
 
 
 def round_amount(amount, currency: str, khr_step: int = 1) -> Decimal:
-    """Round to what the currency can carry: cents for USD, a whole riel step for KHR."""
+    """Round to what the currency can carry: cents for USD, a whole riel step for KHR (a
+    positive amount is never rounded down to zero riel)."""
     amount = to_decimal(amount)
     if currency == USD:
         return amount.quantize(CENT, rounding=ROUND_HALF_UP)
     if currency == KHR:
         step = Decimal(int(khr_step or 1))
-        return ((amount / step).quantize(RIEL, rounding=ROUND_HALF_UP) * step).quantize(RIEL)
+        rounded = ((amount / step).quantize(RIEL, rounding=ROUND_HALF_UP) * step).quantize(RIEL)
+        if amount > 0 and rounded == 0:
+            # A price is never rounded away to nothing: at least one step.
+            rounded = step.quantize(RIEL)
+        return rounded
     raise MoneyError(f"Unknown currency {currency!r}.")
 
 
@@ -64,7 +69,9 @@ def convert(amount, from_currency: str, to_currency: str, khr_per_usd, khr_step:
     if rate <= 0:
         raise MoneyError("The exchange rate must be positive.")
     if from_currency == to_currency:
-        return round_amount(amount, to_currency, khr_step)
+        # Not converted: the amount as entered (whole riel), not rounded to the step, which
+        # is for riel converted from dollars. What a page shows is what is charged.
+        return round_amount(amount, to_currency)
     if from_currency == USD and to_currency == KHR:
         return round_amount(amount * rate, KHR, khr_step)
     if from_currency == KHR and to_currency == USD:

@@ -290,3 +290,17 @@ def test_change_status_skips_an_order_no_longer_in_the_expected_status(product, 
     assert order.status == Status.PAID
     assert events == []
     assert history(order)[-1] == ("awaiting_payment", "paid")
+
+
+@pytest.mark.django_db
+def test_a_refused_move_leaves_the_order_object_as_it_was():
+    """When the stock is gone, set_status raises before touching the order: a caller that
+    catches the Conflict still holds the order as it is in the database."""
+    order = make_order("awaiting_payment")
+    change_status(order.pk, "cancelled")  # gives the stock back
+    StockRecord.objects.update(quantity=0)  # and it sells out meanwhile
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        with pytest.raises(Conflict):
+            set_status(locked, "paid")
+    assert (locked.status, locked.stock_released, locked.paid_at) == ("cancelled", True, None)
