@@ -13,6 +13,7 @@ from checkout import serializers
 from checkout.models import PROVINCES, DeliveryMethod, Payment
 from checkout.orders import place_order
 from checkout.payments import check_payment
+from checkout.pricing import price_in
 from kernel import money
 from kernel.apiviews import ShopAPIView
 from kernel.errors import NotFound, ShopError
@@ -91,7 +92,7 @@ class CheckoutOptionsView(ShopAPIView):
                 "code": method.code,
                 "label": method.label,
                 "description": method.description,
-                "fee": money.round_amount(method.fee, shop.base_currency),
+                "fee": price_in(method.fee, shop.base_currency, shop),
                 "currency": shop.base_currency,
             }
             for method in DeliveryMethod.active()

@@ -1,7 +1,9 @@
-"""Catalog pages: nestable categories and products with gallery, specifications and variants.
+"""Catalog pages: the home page, nestable categories, and products with gallery,
+specifications and variants; then the read queries these pages (and carts and cards) make.
 
 Everything here is editorial content, revisioned by Wagtail. Stock is transactional state and
-lives in ``catalog.inventory.StockRecord``, outside the pages and their revisions.
+lives in ``catalog.models.stock``, outside the pages and their revisions; it changes only
+through ``catalog.inventory``.
 """
 
 from decimal import Decimal
@@ -35,7 +37,6 @@ def for_shoppers(pages):
     """``pages.live().public()``, without the query Wagtail's ``public()`` makes every time
     to find the private sections: their paths are kept in memory until the site changes (a
     view restriction saved or deleted bumps the page cache's ``site`` version)."""
-
     private_paths = remembered(
         "private-sections",
         lambda: list(PageViewRestriction.objects.values_list("page__path", flat=True)),

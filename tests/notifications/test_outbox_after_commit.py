@@ -13,7 +13,7 @@ from django_tasks_db.models import DBTaskResult
 from checkout import events
 from checkout.cart import add_item
 from checkout.models import Cart, Order
-from checkout.orders import CheckoutDetails, place_order
+from checkout.orders import place_order
 from kernel.models import ShopSettings
 from notifications.models import Notification
 from notifications.sending import deliver_notifications
@@ -30,19 +30,7 @@ def cart(shop, delivery):
     return cart
 
 
-def details(delivery):
-    return CheckoutDetails(
-        email="dara@example.com",
-        name="Dara",
-        phone="+85512345678",
-        address="House 12, Street 240",
-        province="Phnom Penh",
-        delivery_method=delivery,
-        currency="USD",
-    )
-
-
-def test_placing_an_order_renders_no_message_inside_its_transaction(cart, delivery):
+def test_placing_an_order_renders_no_message_inside_its_transaction(cart, details):
     rendered_in_transaction = []
 
     def watch(sender, template, **kwargs):
@@ -51,7 +39,7 @@ def test_placing_an_order_renders_no_message_inside_its_transaction(cart, delive
 
     template_rendered.connect(watch)
     try:
-        order, created = place_order(cart, details(delivery), ShopSettings.current())
+        order, created = place_order(cart, details, ShopSettings.current())
     finally:
         template_rendered.disconnect(watch)
     assert created
@@ -60,8 +48,8 @@ def test_placing_an_order_renders_no_message_inside_its_transaction(cart, delive
     assert (queued.kind, queued.body_text, queued.subject) == ("order_placed", "", "")
 
 
-def test_the_worker_renders_a_queued_message_once_and_keeps_its_words(cart, delivery, smtp):
-    order, _ = place_order(cart, details(delivery), ShopSettings.current())
+def test_the_worker_renders_a_queued_message_once_and_keeps_its_words(cart, details, smtp):
+    order, _ = place_order(cart, details, ShopSettings.current())
     assert deliver_notifications() == {"sent": 1, "failed": 0}
     sent = Notification.objects.get(order=order)
     assert sent.subject == f"Angkor Market: order {order.number} is waiting for payment"
@@ -70,7 +58,7 @@ def test_the_worker_renders_a_queued_message_once_and_keeps_its_words(cart, deli
     assert message["Subject"] == sent.subject
 
 
-def test_messages_follow_the_order_placed_event_not_a_direct_call(cart, delivery):
+def test_messages_follow_the_order_placed_event_not_a_direct_call(cart, details):
     seen = []
 
     def receiver(sender, order, payment, **kwargs):
@@ -78,7 +66,7 @@ def test_messages_follow_the_order_placed_event_not_a_direct_call(cart, delivery
 
     events.order_placed.connect(receiver)
     try:
-        order, _ = place_order(cart, details(delivery), ShopSettings.current())
+        order, _ = place_order(cart, details, ShopSettings.current())
     finally:
         events.order_placed.disconnect(receiver)
     assert [pk for pk, _, _ in seen] == [order.pk]
