@@ -68,7 +68,7 @@ class Shopper(HttpUser):
 
     @task(2)
     def search(self):
-        self.page("/search/", "search", params={"q": random.choice(SEARCHES)})
+        self.page("/en/search/", "search", params={"q": random.choice(SEARCHES)})
 
     @task(3)
     def add_to_cart(self):
@@ -98,7 +98,7 @@ class Shopper(HttpUser):
         cart = self.client.get("/api/cart/", name="cart badge (GET /api/cart/)").json()
         if not cart.get("item_count"):
             return
-        self.page("/cart/", "cart page")
+        self.page("/en/cart/", "cart page")
         with self.client.post(
             "/api/checkout/",
             json=CHECKOUT,

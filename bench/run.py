@@ -375,23 +375,23 @@ def scenario(bench, fixtures):
         for p in fixtures["payments"]
     ]
     carts = [
-        {"method": "GET", "path": "/cart/", "headers": session_headers(key)}
+        {"method": "GET", "path": "/en/cart/", "headers": session_headers(key)}
         for key in fixtures["cart_sessions"][:50]
     ]
     return [
         ("baseline /healthz", get("/healthz")),
         # Database round trip and cache ping; the migration check runs once per process.
         ("readiness /readyz", get("/readyz")),
-        ("home /", get("/")),
+        ("home /en/", get("/en/")),
         ("category (24 a page)", get(fixtures["category_url"])),
         ("product page", get(fixtures["product_url"])),
-        ("search", [{"method": "GET", "path": f"/search/?q={term}"} for term in SEARCH_TERMS]),
+        ("search", [{"method": "GET", "path": f"/en/search/?q={term}"} for term in SEARCH_TERMS]),
         # Every URL new (an ignored parameter differs), so none is in the page cache yet: what
         # a search nobody made before costs.
         (
             "search, uncached",
             [
-                {"method": "GET", "path": f"/search/?q={SEARCH_TERMS[n % len(SEARCH_TERMS)]}&n={n}"}
+                {"method": "GET", "path": f"/en/search/?q={SEARCH_TERMS[n % len(SEARCH_TERMS)]}&n={n}"}
                 for n in range(20000)
             ],
         ),

@@ -14,6 +14,7 @@ render their cards fresh.
 from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import get_template
+from django.utils import translation
 from django.utils.safestring import mark_safe
 
 from catalog.models import product_cards_by_id
@@ -63,7 +64,8 @@ def _cached(context, ids):
     versions = _versions(request) if request is not None else None
     if not versions:
         return {}, {}
-    keys = {pk: f"card:{pk}:{versions}" for pk in ids}
+    language = translation.get_language()  # a card holds words and URLs of one language
+    keys = {pk: f"card:{language}:{pk}:{versions}" for pk in ids}
     return keys, cache.get_many(list(keys.values()))
 
 

@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from catalog.inventory import OutOfStock, reserve_stock
@@ -33,6 +34,7 @@ from checkout.pricing import quote
 from checkout.status import change_status, set_status
 from kernel import money
 from kernel.errors import Conflict, ShopError
+from kernel.i18n import shop_language
 
 # --- the state machine ----------------------------------------------------------------------
 
@@ -99,7 +101,7 @@ def payment_window():
     return timedelta(minutes=settings.SHOP_PAYMENT_WINDOW_MINUTES)
 
 
-def place_order(cart, details, shop, user=None):
+def place_order(cart, details, shop, user=None, language=None):
     """Turn the cart into an order awaiting payment, reserving its stock; all or nothing.
 
     Built from the same steps the review page shows: the cart's contents within the shop's
@@ -111,6 +113,9 @@ def place_order(cart, details, shop, user=None):
 
     An order with nothing to pay (free items, free delivery) gets no KHQR and no payment
     window: it is confirmed (paid) at once.
+
+    ``language`` is the language the shopper ordered in (the active one when not given): the
+    order's e-mails and pages speak it.
     """
     if details.currency not in (money.USD, money.KHR):
         raise ShopError("Choose to pay in USD or KHR.", fields={"currency": ["USD or KHR."]})
@@ -136,6 +141,7 @@ def place_order(cart, details, shop, user=None):
             address=details.address,
             province=details.province,
             note=details.note,
+            language=shop_language(language or translation.get_language()),
             delivery_method=details.delivery_method.code,
             delivery_label=details.delivery_method.label,
             currency=prices.currency,

@@ -3,6 +3,7 @@
 import copy
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -69,6 +70,28 @@ class ShopSettings(BaseSiteSetting):
         default=True, help_text="Show each price in both USD and KHR."
     )
 
+    # Languages: every page exists once per language (/km/..., /en/...).
+    default_language = models.CharField(
+        _("shop language for new visitors"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="km",
+        help_text=_(
+            "The language a first visit opens in when the shopper's browser asks for neither "
+            "Khmer nor English. Shoppers can switch on every page."
+        ),
+    )
+    owner_language = models.CharField(
+        _("language of the shop's own notifications"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="km",
+        help_text=_(
+            "The language of e-mails and Telegram messages sent to the shop (new orders, late "
+            "payments, low stock). Shoppers get theirs in the language they ordered in."
+        ),
+    )
+
     # Limits: stock an unpaid order holds is stock nobody else can buy.
     max_line_quantity = models.PositiveSmallIntegerField(
         _("most of one item per order"),
@@ -132,6 +155,10 @@ class ShopSettings(BaseSiteSetting):
                 FieldPanel("show_other_currency"),
             ],
             heading="Money",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("default_language"), FieldPanel("owner_language")],
+            heading=_("Languages"),
         ),
         MultiFieldPanel(
             [

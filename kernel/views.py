@@ -1,6 +1,8 @@
 """Site-wide views: robots.txt and the error pages."""
 
+from django.conf import settings
 from django.http import HttpResponse
+from django.utils.html import escape
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -10,16 +12,29 @@ from django.views.decorators.http import require_GET
 @require_GET
 @cache_control(max_age=3600, public=True)
 def robots_txt(request):
-    lines = [
-        "User-agent: *",
-        "Disallow: /admin/",
-        "Disallow: /cart/",
-        "Disallow: /checkout/",
-        "Disallow: /api/",
-        "Disallow: /search/",
-        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
-    ]
+    prefixes = [""] + [f"/{code}" for code, _name in settings.LANGUAGES]
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /api/"]
+    for prefix in prefixes:  # the cart, checkout and search exist under every language prefix
+        lines += [f"Disallow: {prefix}/{path}/" for path in ("cart", "checkout", "search")]
+    lines.append(f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+@cache_control(max_age=3600, public=True)
+def sitemap_index(request):
+    """``/sitemap.xml``: the index of the per-language sitemaps (``/km/sitemap.xml``...)."""
+    entries = "".join(
+        f"<sitemap><loc>{escape(request.build_absolute_uri(f'/{code}/sitemap.xml'))}</loc>"
+        "</sitemap>"
+        for code, _name in settings.LANGUAGES
+    )
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"{entries}</sitemapindex>\n"
+    )
+    return HttpResponse(body, content_type="application/xml")
 
 
 def bad_request_page(request, exception=None):

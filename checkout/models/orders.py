@@ -100,6 +100,8 @@ class Order(models.Model):
     address = models.TextField()
     province = models.CharField(max_length=40)
     note = models.TextField(blank=True)
+    # The language the shopper ordered in: their e-mails and order pages use it.
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
 
     delivery_method = models.CharField(max_length=40)
     delivery_label = models.CharField(max_length=80)

@@ -54,7 +54,7 @@ def test_nothing_matches_nonsense(catalog):
 
 
 def test_search_page_shows_results(client, catalog):
-    response = client.get("/search/", {"q": "ក្រមា"})
+    response = client.get("/en/search/", {"q": "ក្រមា"})
     assert response.status_code == 200
     assert "Classic Red Krama" in response.content.decode()
     assert "1 product found" in response.content.decode()

@@ -120,7 +120,7 @@ def test_bad_query_strings_never_give_a_server_error(client, shop, query):
     "query", [{"q": "x" * 5000}, {"q": "pepper", "page": "abc"}, {"q": ""}, {}]
 )
 def test_bad_search_queries_never_give_a_server_error(client, shop, query):
-    assert client.get("/search/", query).status_code == 200
+    assert client.get("/en/search/", query).status_code == 200
 
 
 def test_invalid_filters_are_reported_not_fatal(client, shop):
@@ -246,7 +246,7 @@ def test_server_error_page_renders_without_the_database():
 
 def test_header_has_category_menu_search_and_cart_badge(client, shop):
     top = make_category(title="Textiles", show_in_menus=True)
-    page = soup(client.get("/"))
+    page = soup(client.get("/en/"))
     assert [a.text for a in page.select(".category-nav a")] == ["Textiles"]
     assert page.select_one("form[role=search] input[name=q]")
     assert page.select_one("label[for=site-search]")

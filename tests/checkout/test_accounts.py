@@ -22,12 +22,12 @@ def customer(shop):
 
 
 def login(client, email, password, **headers):
-    return client.post("/accounts/login/", {"login": email, "password": password}, **headers)
+    return client.post("/en/accounts/login/", {"login": email, "password": password}, **headers)
 
 
 def test_sign_up_log_out_and_log_in_by_email(client, shop):
     response = client.post(
-        "/accounts/signup/",
+        "/en/accounts/signup/",
         {
             "email": "sophea@example.com",
             "password1": "mondulkiri-coffee-9",
@@ -35,16 +35,16 @@ def test_sign_up_log_out_and_log_in_by_email(client, shop):
         },
     )
     # The address is confirmed with the code e-mailed to it, typed on the next page.
-    assert response.status_code == 302 and response["Location"] == "/accounts/confirm-email/"
-    assert client.get("/account/").status_code == 302
+    assert response.status_code == 302 and response["Location"] == "/en/accounts/confirm-email/"
+    assert client.get("/en/account/").status_code == 302
     code = re.search(r"\b([A-Z0-9]{4}-[A-Z0-9]{4})\b", mail.outbox[-1].body).group(1)
-    response = client.post("/accounts/confirm-email/", {"code": code})
-    assert response.status_code == 302 and response["Location"] == "/account/"
-    assert client.get("/account/").status_code == 200
-    client.post("/accounts/logout/")
-    assert client.get("/account/").status_code == 302
+    response = client.post("/en/accounts/confirm-email/", {"code": code})
+    assert response.status_code == 302 and response["Location"] == "/en/account/"
+    assert client.get("/en/account/").status_code == 200
+    client.post("/en/accounts/logout/")
+    assert client.get("/en/account/").status_code == 302
     response = login(client, "sophea@example.com", "mondulkiri-coffee-9")
-    assert response.status_code == 302 and response["Location"] == "/account/"
+    assert response.status_code == 302 and response["Location"] == "/en/account/"
     assert User.objects.get(email="sophea@example.com")
 
 
@@ -55,7 +55,7 @@ def test_wrong_password_is_refused_with_a_message(client, customer):
 
 
 def test_password_reset_by_email_end_to_end(client, customer, smtp):
-    client.post("/accounts/password/reset/", {"email": "dara@example.com"})
+    client.post("/en/accounts/password/reset/", {"email": "dara@example.com"})
     assert len(smtp.messages) == 1
     message = smtp.messages[0]
     assert message["To"] == "dara@example.com"
@@ -74,7 +74,7 @@ def test_password_reset_by_email_end_to_end(client, customer, smtp):
 def test_change_password(client, customer):
     client.force_login(customer, backend="django.contrib.auth.backends.ModelBackend")
     response = client.post(
-        "/accounts/password/change/",
+        "/en/accounts/password/change/",
         {
             "oldpassword": "kampot-pepper-2026",
             "password1": "river-krama-77",
@@ -108,7 +108,7 @@ def test_repeated_failures_on_one_account_are_limited_whatever_the_address(setti
         client, "dara@example.com", "kampot-pepper-2026", HTTP_X_FORWARDED_FOR="192.0.2.200"
     )
     assert "Too many failed login attempts" in response.content.decode()
-    assert client.get("/account/").status_code == 302  # even the right password waits
+    assert client.get("/en/account/").status_code == 302  # even the right password waits
 
 
 def test_saved_address_prefills_checkout(client, customer, delivery):
@@ -122,8 +122,8 @@ def test_saved_address_prefills_checkout(client, customer, delivery):
     )
     product = make_product(make_category(), stock=5)
     client.force_login(customer, backend="django.contrib.auth.backends.ModelBackend")
-    client.post("/cart/add/", {"product_id": product.pk, "quantity": "1"})
-    page = client.get("/checkout/").content.decode()
+    client.post("/en/cart/add/", {"product_id": product.pk, "quantity": "1"})
+    page = client.get("/en/checkout/").content.decode()
     assert 'value="Sok Dara"' in page and 'value="+85512345678"' in page
     assert '<option value="Kampot" selected>' in page and "Riverside road" in page
     assert 'value="dara@example.com"' in page
@@ -132,8 +132,8 @@ def test_saved_address_prefills_checkout(client, customer, delivery):
 def test_checkout_can_save_the_address(client, customer, delivery):
     product = make_product(make_category(), stock=5)
     client.force_login(customer, backend="django.contrib.auth.backends.ModelBackend")
-    client.post("/cart/add/", {"product_id": product.pk, "quantity": "1"})
-    client.post("/checkout/", CHECKOUT_BODY | {"save_address": "on"})
+    client.post("/en/cart/add/", {"product_id": product.pk, "quantity": "1"})
+    client.post("/en/checkout/", CHECKOUT_BODY | {"save_address": "on"})
     address = Address.objects.get(user=customer)
     assert (address.name, address.province, address.is_default) == ("Sok Dara", "Phnom Penh", True)
 
@@ -141,22 +141,22 @@ def test_checkout_can_save_the_address(client, customer, delivery):
 def test_address_book(client, customer):
     client.force_login(customer, backend="django.contrib.auth.backends.ModelBackend")
     response = client.post(
-        "/account/addresses/",
+        "/en/account/addresses/",
         {"name": "Dara", "phone": "097 765 4321", "province": "Siem Reap", "address": "Wat Bo"},
     )
     assert response.status_code == 302
     address = Address.objects.get()
     assert address.phone == "+855977654321" and address.is_default
     bad = client.post(
-        "/account/addresses/", {"name": "X", "phone": "12", "province": "Mars", "address": ""}
+        "/en/account/addresses/", {"name": "X", "phone": "12", "province": "Mars", "address": ""}
     )
     assert bad.status_code == 200 and Address.objects.count() == 1
     other = User.objects.create_user("other", "other@example.com", "pw-other-123")
     foreign = Address.objects.create(
         user=other, name="O", phone="+85511111111", province="Kep", address="x"
     )
-    assert client.post(f"/account/addresses/{foreign.pk}/delete/").status_code == 404
-    client.post(f"/account/addresses/{address.pk}/delete/")
+    assert client.post(f"/en/account/addresses/{foreign.pk}/delete/").status_code == 404
+    client.post(f"/en/account/addresses/{address.pk}/delete/")
     assert not Address.objects.filter(user=customer).exists()
 
 
@@ -171,7 +171,7 @@ def test_order_history_and_detail_are_the_customers_own(client, customer, shop, 
     theirs = place_order(cart, details, shop, user=stranger)[0]
 
     client.force_login(customer, backend="django.contrib.auth.backends.ModelBackend")
-    history = client.get("/account/").content.decode()
+    history = client.get("/en/account/").content.decode()
     assert mine.number in history and theirs.number not in history
-    assert client.get(f"/account/orders/{mine.number}/").status_code == 200
-    assert client.get(f"/account/orders/{theirs.number}/").status_code == 404
+    assert client.get(f"/en/account/orders/{mine.number}/").status_code == 200
+    assert client.get(f"/en/account/orders/{theirs.number}/").status_code == 404

@@ -142,19 +142,19 @@ def test_stock_that_changed_after_adding_is_flagged(api, products):
 
 
 def test_cart_page_without_javascript(client, shop, products):
-    response = client.get("/cart/add/", {"product_id": products["krama"].pk, "quantity": "2"})
+    response = client.get("/en/cart/add/", {"product_id": products["krama"].pk, "quantity": "2"})
     assert response.status_code == 200
     assert b"Add to your cart?" in response.content
-    response = client.post("/cart/add/", {"product_id": products["krama"].pk, "quantity": "2"})
+    response = client.post("/en/cart/add/", {"product_id": products["krama"].pk, "quantity": "2"})
     assert response.status_code == 302
-    page = client.get("/cart/").content.decode()
+    page = client.get("/en/cart/").content.decode()
     assert "Krama" in page and "$13.00" in page
     line = CartLine.objects.get()
-    client.post(f"/cart/lines/{line.pk}/", {"quantity": "3"})
+    client.post(f"/en/cart/lines/{line.pk}/", {"quantity": "3"})
     assert CartLine.objects.get().quantity == 3
-    response = client.post(f"/cart/lines/{line.pk}/", {"quantity": "50"}, follow=True)
+    response = client.post(f"/en/cart/lines/{line.pk}/", {"quantity": "50"}, follow=True)
     assert "Only 10 of Krama left." in response.content.decode()
-    client.post(f"/cart/lines/{line.pk}/remove/")
+    client.post(f"/en/cart/lines/{line.pk}/remove/")
     assert not CartLine.objects.exists()
 
 

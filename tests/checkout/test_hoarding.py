@@ -84,16 +84,16 @@ def test_more_than_the_line_limit_is_refused_by_the_api(api, shelf):
 
 def test_more_than_the_line_limit_is_refused_in_the_html_cart(client, shelf):
     sauce = shelf[0]
-    response = client.post("/cart/add/", {"product_id": sauce.pk, "quantity": "25"}, follow=True)
+    response = client.post("/en/cart/add/", {"product_id": sauce.pk, "quantity": "25"}, follow=True)
     assert "You can order at most 24 of Sauce 1 per order." in html_messages(response)
     assert not CartLine.objects.exists()
 
-    client.post("/cart/add/", {"product_id": sauce.pk, "quantity": "10"})
+    client.post("/en/cart/add/", {"product_id": sauce.pk, "quantity": "10"})
     line = CartLine.objects.get()
-    response = client.post(f"/cart/lines/{line.pk}/", {"quantity": "30"}, follow=True)
+    response = client.post(f"/en/cart/lines/{line.pk}/", {"quantity": "30"}, follow=True)
     assert "You can order at most 24 of Sauce 1 per order." in html_messages(response)
     assert CartLine.objects.get().quantity == 10
-    assert 'max="24"' in client.get("/cart/").content.decode()
+    assert 'max="24"' in client.get("/en/cart/").content.decode()
 
 
 def test_more_than_the_order_limit_is_refused_in_the_cart(api, client, shelf):
@@ -108,9 +108,9 @@ def test_more_than_the_order_limit_is_refused_in_the_cart(api, client, shelf):
     assert api.add(shelf[2], 4).status_code == 200
     error(api.add(shelf[3], 1), 409, "order_limit")
 
-    client.post("/cart/add/", {"product_id": shelf[0].pk, "quantity": "24"})
-    client.post("/cart/add/", {"product_id": shelf[1].pk, "quantity": "24"})
-    response = client.post("/cart/add/", {"product_id": shelf[2].pk, "quantity": "1"}, follow=True)
+    client.post("/en/cart/add/", {"product_id": shelf[0].pk, "quantity": "24"})
+    client.post("/en/cart/add/", {"product_id": shelf[1].pk, "quantity": "24"})
+    response = client.post("/en/cart/add/", {"product_id": shelf[2].pk, "quantity": "1"}, follow=True)
     assert any("at most 48 items" in message for message in html_messages(response))
 
 
@@ -156,14 +156,14 @@ def test_limits_lowered_after_the_cart_was_filled_are_enforced_at_placement(api,
 
 def test_the_html_checkout_stops_at_the_cart_when_the_cart_is_above_a_limit(client, shop, shelf):
     for sauce in shelf[:3]:
-        client.post("/cart/add/", {"product_id": sauce.pk, "quantity": "12"})
+        client.post("/en/cart/add/", {"product_id": sauce.pk, "quantity": "12"})
     assert CartLine.objects.count() == 3
     set_limits(shop, max_line_quantity=12, max_order_items=30)
-    page = client.get("/cart/").content.decode()
+    page = client.get("/en/cart/").content.decode()
     assert "One order can hold at most 30 items. Your cart would hold 36" in page
     assert "Check out</a>" not in page
-    response = client.post("/checkout/", CHECKOUT_BODY)
-    assert response["Location"] == "/cart/"
+    response = client.post("/en/checkout/", CHECKOUT_BODY)
+    assert response["Location"] == "/en/cart/"
     assert not Order.objects.exists()
 
 
@@ -172,13 +172,13 @@ def test_limits_follow_shop_settings_changes(api, client, shop, shelf):
     error(api.add(shelf[0], 6), 409, "line_limit")
     assert api.add(shelf[0], 5).status_code == 200
     error(api.add(shelf[1], 4), 409, "order_limit")
-    response = client.post("/cart/add/", {"product_id": shelf[0].pk, "quantity": "6"}, follow=True)
+    response = client.post("/en/cart/add/", {"product_id": shelf[0].pk, "quantity": "6"}, follow=True)
     assert "You can order at most 5 of Sauce 1 per order." in html_messages(response)
 
     set_limits(shop, max_line_quantity=60, max_order_items=100)
     assert api.add(shelf[1], 60).status_code == 200
     assert (
-        client.post("/cart/add/", {"product_id": shelf[0].pk, "quantity": "60"}).status_code == 302
+        client.post("/en/cart/add/", {"product_id": shelf[0].pk, "quantity": "60"}).status_code == 302
     )
     assert CartLine.objects.filter(quantity=60).count() == 2
 
@@ -249,7 +249,7 @@ def test_new_payment_codes_are_capped_and_the_stock_then_goes_back_for_good(
     page = api.client.get(order.get_absolute_url()).content.decode()
     assert "used all its payment codes" in page and "Get a new payment code" not in page
     response = api.client.post(
-        f"/orders/{order.token}/new-payment/", {"csrfmiddlewaretoken": api.token}, follow=True
+        f"/en/orders/{order.token}/new-payment/", {"csrfmiddlewaretoken": api.token}, follow=True
     )
     assert any("used all its payment codes" in m for m in html_messages(response))
     assert (Order.objects.get().status, Payment.objects.count(), stock(sauce)) == (
@@ -290,7 +290,7 @@ def test_a_burst_on_the_order_page_is_rate_limited(api, shop, shelf, bakong):
     set_limits(shop, new_payment_requests_per_minute=2)
     order = place(api, shelf[0], 2)
     close_window(order, timedelta(hours=1))
-    url = f"/orders/{order.token}/new-payment/"
+    url = f"/en/orders/{order.token}/new-payment/"
     form = {"csrfmiddlewaretoken": api.token}
     flashed = [html_messages(api.client.post(url, form, follow=True)) for _ in range(3)]
     assert "Here is a new payment code." in flashed[0]
@@ -344,11 +344,11 @@ def test_a_free_order_is_confirmed_without_a_payment(api, freebie, smtp, currenc
 
 
 def test_a_free_order_through_the_html_checkout(client, freebie):
-    client.post("/cart/add/", {"product_id": freebie.pk, "quantity": "1"})
-    client.post("/checkout/", CHECKOUT_BODY | {"delivery_method": "pickup"})
-    review = client.get("/checkout/review/").content.decode()
+    client.post("/en/cart/add/", {"product_id": freebie.pk, "quantity": "1"})
+    client.post("/en/checkout/", CHECKOUT_BODY | {"delivery_method": "pickup"})
+    review = client.get("/en/checkout/review/").content.decode()
     assert "nothing to pay" in review
-    response = client.post("/checkout/review/", follow=True)
+    response = client.post("/en/checkout/review/", follow=True)
     assert response.status_code == 200
     order = Order.objects.get()
     assert order.status == "paid" and not order.payments.exists()

@@ -222,14 +222,14 @@ def test_order_page_is_reached_by_its_token_only(client, api, delivery, products
     api.add(products["krama"], 1)
     order_url = api.post("/api/checkout/", CHECKOUT_BODY).json()["order"]["url"]
     order = Order.objects.get()
-    assert order_url.endswith(f"/orders/{order.token}/")
+    assert order_url.endswith(f"/en/orders/{order.token}/")
     assert len(order.token) >= 32
 
-    page = client.get(f"/orders/{order.token}/")  # a link shared by e-mail works anywhere
+    page = client.get(f"/en/orders/{order.token}/")  # a link shared by e-mail works anywhere
     assert page.status_code == 200
     assert order.number in page.content.decode()
-    assert client.get(f"/orders/{order.number}/").status_code == 404
-    assert client.get(f"/orders/{order.pk}/").status_code == 404
+    assert client.get(f"/en/orders/{order.number}/").status_code == 404
+    assert client.get(f"/en/orders/{order.pk}/").status_code == 404
 
 
 def test_checkout_api_answers_201_then_200_for_a_retry(api, delivery, products):
@@ -251,24 +251,24 @@ def test_checkout_api_answers_201_then_200_for_a_retry(api, delivery, products):
 
 
 def test_checkout_pages_without_javascript(client, shop, delivery, products):
-    client.post("/cart/add/", {"product_id": products["krama"].pk, "quantity": "2"})
-    assert client.get("/checkout/").status_code == 200
-    response = client.post("/checkout/", CHECKOUT_BODY | {"phone": "12"})
+    client.post("/en/cart/add/", {"product_id": products["krama"].pk, "quantity": "2"})
+    assert client.get("/en/checkout/").status_code == 200
+    response = client.post("/en/checkout/", CHECKOUT_BODY | {"phone": "12"})
     assert "Enter a Cambodian phone number" in response.content.decode()
-    response = client.post("/checkout/", CHECKOUT_BODY)
-    assert response.status_code == 302 and response["Location"] == "/checkout/review/"
-    review = client.get("/checkout/review/").content.decode()
+    response = client.post("/en/checkout/", CHECKOUT_BODY)
+    assert response.status_code == 302 and response["Location"] == "/en/checkout/review/"
+    review = client.get("/en/checkout/review/").content.decode()
     assert "$14.50" in review and "Sok Dara" in review and "+85512345678" in review
-    response = client.post("/checkout/review/")
+    response = client.post("/en/checkout/review/")
     order = Order.objects.get()
     assert response["Location"] == order.get_absolute_url()
     # A second click on "Place order" lands on the same order.
-    again = client.post("/checkout/review/")
+    again = client.post("/en/checkout/review/")
     assert again["Location"] == order.get_absolute_url()
     assert Order.objects.count() == 1
     page = client.get(order.get_absolute_url()).content.decode()
     assert "Awaiting payment" in page
-    client.post(f"/orders/{order.token}/cancel/")
+    client.post(f"/en/orders/{order.token}/cancel/")
     order.refresh_from_db()
     assert order.status == "cancelled"
     assert stock(products["krama"]) == 10

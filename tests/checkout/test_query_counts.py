@@ -38,12 +38,12 @@ def fill(api, products, count):
 
 def measure(api, products, count):
     fill(api, products, count)
-    api.client.get("/cart/")  # make the renditions once
+    api.client.get("/en/cart/")  # make the renditions once
     extra = products[count]
     return {
         "add": queries(lambda: api.add(extra, 1, variant=extra.variants.first())),
         "cart_api": queries(lambda: api.get("/api/cart/")),
-        "cart_page": queries(lambda: api.client.get("/cart/")),
+        "cart_page": queries(lambda: api.client.get("/en/cart/")),
     }
 
 

@@ -228,7 +228,7 @@ def test_demo_catalog_and_admin_user(stack):
 def test_shopping_over_https_through_nginx_ends_with_a_receipt(stack, shopper):
     import requests
 
-    home = shopper.get(stack.https + "/")
+    home = shopper.get(stack.https + "/en/")
     assert home.status_code == 200 and home.headers["Server"] == "nginx"
     assert home.headers["Strict-Transport-Security"].startswith("max-age=")
     sitemap = shopper.get(stack.https + "/sitemap.xml").text
@@ -291,7 +291,7 @@ def test_an_admin_logs_in_with_two_factor_authentication(stack):
     first = admin_login(stack)
     setup = first.get(stack.https + "/admin/", allow_redirects=False)
     assert setup.status_code == 302
-    assert setup.headers["Location"].startswith("/accounts/2fa/totp/activate/")
+    assert setup.headers["Location"].startswith("/en/accounts/2fa/totp/activate/")
 
     # The owner scans the code (here: the secret is set as the app would learn it).
     secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -468,7 +468,7 @@ def test_the_database_crashing_under_load_recovers_without_restarting_web(stack)
             try:
                 # /readyz is internal (nginx answers 404); a search with a parameter no page
                 # reads is rendered fresh, from the database, every time.
-                for path in ("/api/cart/", f"/search/?q=krama&fresh={len(results)}"):
+                for path in ("/api/cart/", f"/en/search/?q=krama&fresh={len(results)}"):
                     status = session.get(stack.https + path, timeout=10).status_code
                     results.append((time.monotonic(), status))
             except Exception:  # noqa: BLE001

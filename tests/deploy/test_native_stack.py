@@ -64,7 +64,7 @@ def shell(stack, code):
 
 
 def test_home_page_over_https_through_nginx(stack, browser_session):
-    response = browser_session.get(stack.https + "/")
+    response = browser_session.get(stack.https + "/en/")
     assert response.status_code == 200
     assert "Angkor Market" in response.text
     assert response.headers["Server"] == "nginx"
@@ -74,7 +74,7 @@ def test_home_page_over_https_through_nginx(stack, browser_session):
 
 
 def test_static_files_come_from_nginx_gzipped_and_cached(stack, browser_session):
-    home = browser_session.get(stack.https + "/").text
+    home = browser_session.get(stack.https + "/en/").text
     css = re.search(r'href="(/static/css/shop\.[0-9a-f]{12}\.css)"', home).group(1)
     response = browser_session.get(
         stack.https + css, headers={"Accept-Encoding": "gzip"}, stream=True
@@ -106,7 +106,7 @@ def test_django_treats_the_request_as_secure(stack, browser_session):
 def test_login_is_rate_limited_by_nginx(stack):
     statuses = [
         requests.post(
-            stack.https + "/accounts/login/", data={}, verify=str(stack.cert), timeout=5
+            stack.https + "/en/accounts/login/", data={}, verify=str(stack.cert), timeout=5
         ).status_code
         for _ in range(15)
     ]
@@ -150,7 +150,7 @@ def test_other_host_names_are_sent_to_the_shops_own(stack):
 
 def test_large_bodies_are_refused_by_nginx_outside_the_admin(stack, browser_session):
     body = b"x" * (2 * 1024 * 1024)
-    for path in ("/api/cart/add/", "/checkout/", "/accounts/login/"):
+    for path in ("/api/cart/add/", "/en/checkout/", "/en/accounts/login/"):
         response = browser_session.post(
             stack.https + path, data=body, headers={"Content-Type": "application/json"}
         )
@@ -221,7 +221,7 @@ def test_the_worker_sends_the_outbox(stack, browser_session):
 
 def test_pages_still_load_after_one_gunicorn_dies(stack, browser_session):
     stack.kill("gunicorn0")
-    statuses = [browser_session.get(stack.https + "/").status_code for _ in range(10)]
+    statuses = [browser_session.get(stack.https + "/en/").status_code for _ in range(10)]
     assert statuses == [200] * 10
 
 

@@ -31,7 +31,7 @@ def test_sign_up_save_an_address_check_out_prefilled_and_see_the_order(
     browser, live_server, krama, screenshot_dir
 ):
     page = browser.new_page(viewport=VIEWPORTS["phone"])
-    page.goto(live_server.url + "/accounts/signup/")
+    page.goto(live_server.url + "/en/accounts/signup/")
     page.fill("input[name=email]", "sophea@example.com")
     page.fill("input[name=password1]", "mondulkiri-coffee-9")
     page.fill("input[name=password2]", "mondulkiri-coffee-9")
@@ -44,7 +44,7 @@ def test_sign_up_save_an_address_check_out_prefilled_and_see_the_order(
     page.locator("main button[type=submit]").first.click()
     page.wait_for_url("**/account/")
 
-    page.goto(live_server.url + "/account/addresses/")
+    page.goto(live_server.url + "/en/account/addresses/")
     page.fill("#id_name", "Chan Sophea")
     page.fill("#id_phone", "097 765 4321")
     page.select_option("#id_province", "Battambang")
@@ -55,7 +55,7 @@ def test_sign_up_save_an_address_check_out_prefilled_and_see_the_order(
     page.goto(live_server.url + krama.url)
     page.get_by_role("button", name="Add to cart").click()
     page.locator("[data-form-message]").filter(has_text="Item added").wait_for()
-    page.goto(live_server.url + "/checkout/")
+    page.goto(live_server.url + "/en/checkout/")
     assert page.input_value("#id_name") == "Chan Sophea"
     assert page.input_value("#id_email") == "sophea@example.com"
     assert page.input_value("#id_phone") == "+855977654321"
@@ -68,7 +68,7 @@ def test_sign_up_save_an_address_check_out_prefilled_and_see_the_order(
 
     order = Order.objects.get()
     assert order.user.email == "sophea@example.com"
-    page.goto(live_server.url + "/account/")
+    page.goto(live_server.url + "/en/account/")
     history = page.locator(".order-history")
     expect(history).to_contain_text(order.number)
     expect(history).to_contain_text("Classic Red Krama")

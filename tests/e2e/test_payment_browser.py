@@ -39,7 +39,7 @@ def test_guest_pays_by_khqr_and_sees_the_receipt(
     page.goto(live_server.url + pepper.url)
     page.get_by_role("button", name="Add to cart").click()
     page.locator("[data-form-message]").filter(has_text="Item added").wait_for()
-    page.goto(live_server.url + "/checkout/")
+    page.goto(live_server.url + "/en/checkout/")
     page.fill("#id_name", "Chan Sophea")
     page.fill("#id_email", "sophea@example.com")
     page.fill("#id_phone", "+855 97 765 4321")

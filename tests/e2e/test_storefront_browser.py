@@ -59,7 +59,7 @@ def test_shopper_walks_from_home_to_a_product(
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
 
-    page.goto(live_server.url + "/")
+    page.goto(live_server.url + "/en/")
     assert page.locator("h1").inner_text() == "Made in Cambodia"
     assert page.locator(".product-card").count() == 3
     page.screenshot(path=screenshot_dir / f"home-{device}.png", full_page=True)
@@ -93,7 +93,7 @@ def test_shopper_walks_from_home_to_a_product(
 
 def test_keyboard_user_can_skip_to_content_and_search(browser, live_server, storefront):
     page = browser.new_page(viewport=VIEWPORTS["desktop"])
-    page.goto(live_server.url + "/")
+    page.goto(live_server.url + "/en/")
     page.keyboard.press("Tab")
     skip = page.locator(".skip-link")
     assert skip.evaluate("element => element === document.activeElement")
@@ -126,7 +126,7 @@ def test_every_image_has_alt_text_and_every_field_a_label(browser, live_server, 
 
 def test_phone_layout_fits_360px(browser, live_server, storefront):
     page = browser.new_page(viewport={"width": 360, "height": 740})
-    for path in ["/", storefront["category"].url, storefront["products"][0].url, "/search/?q=x"]:
+    for path in ["/", storefront["category"].url, storefront["products"][0].url, "/en/search/?q=x"]:
         page.goto(live_server.url + path)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, (path, overflow)

@@ -63,22 +63,22 @@ def test_nobody_else_can_touch_a_shoppers_cart_order_or_payment(owner_with_order
         assert stranger.post("/api/checkout/", CHECKOUT_BODY).status_code == 409, (
             who
         )  # their own, empty cart
-        assert stranger.client.get(f"/account/orders/{data['number']}/").status_code in (
+        assert stranger.client.get(f"/en/account/orders/{data['number']}/").status_code in (
             302,
             404,
         ), who
-        assert stranger.client.get(f"/orders/{data['number']}/").status_code == 404, who
+        assert stranger.client.get(f"/en/orders/{data['number']}/").status_code == 404, who
         wrong_token = data["token"][:-4] + "AAAA"
-        assert stranger.client.get(f"/orders/{wrong_token}/").status_code == 404, who
+        assert stranger.client.get(f"/en/orders/{wrong_token}/").status_code == 404, who
         assert (
             stranger.client.post(
-                f"/orders/{wrong_token}/cancel/", {"csrfmiddlewaretoken": stranger.token}
+                f"/en/orders/{wrong_token}/cancel/", {"csrfmiddlewaretoken": stranger.token}
             ).status_code
             == 404
         ), who
         assert (
             stranger.client.post(
-                f"/cart/lines/{data['line']}/remove/", {"csrfmiddlewaretoken": stranger.token}
+                f"/en/cart/lines/{data['line']}/remove/", {"csrfmiddlewaretoken": stranger.token}
             ).status_code
             == 302
         )
@@ -99,21 +99,21 @@ def storefront_pages(shop, delivery):
         category, title="Kampot Pepper", images=[make_image()], variants=[("S", None, 3)]
     )
     client = Client()
-    client.post("/cart/add/", {"product_id": product.pk, "variant_id": product.variants.get().pk})
+    client.post("/en/cart/add/", {"product_id": product.pk, "variant_id": product.variants.get().pk})
     pages = [
         "/",
         category.url,
         product.url,
-        "/search/?q=pepper",
-        "/cart/",
-        "/checkout/",
+        "/en/search/?q=pepper",
+        "/en/cart/",
+        "/en/checkout/",
         "/nope/",
-        "/accounts/login/",
-        "/accounts/signup/",
-        f"/cart/add/?product_id={product.pk}&variant_id={product.variants.get().pk}",
+        "/en/accounts/login/",
+        "/en/accounts/signup/",
+        f"/en/cart/add/?product_id={product.pk}&variant_id={product.variants.get().pk}",
     ]
-    client.post("/checkout/", CHECKOUT_BODY)
-    pages.append("/checkout/review/")
+    client.post("/en/checkout/", CHECKOUT_BODY)
+    pages.append("/en/checkout/review/")
     return client, pages
 
 

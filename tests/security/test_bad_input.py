@@ -31,7 +31,7 @@ def product(shop, delivery):
 
 def html_client(product, enforce_csrf=False):
     client = Client(enforce_csrf_checks=enforce_csrf, raise_request_exception=False)
-    response = client.post("/cart/add/", {"product_id": product.pk, "quantity": 1})
+    response = client.post("/en/cart/add/", {"product_id": product.pk, "quantity": 1})
     assert response.status_code == 302
     return client
 
@@ -75,12 +75,12 @@ def api_client():
 
 def test_long_email_through_the_html_checkout_is_a_form_error(product):
     client = html_client(product)
-    response = client.post("/checkout/", form_body(email=LONG_EMAIL), content_type=FORM)
+    response = client.post("/en/checkout/", form_body(email=LONG_EMAIL), content_type=FORM)
     assert response.status_code == 200
     assert "email" in response.context["form"].errors
     # Nothing bad was saved for the review step, and the review sends the shopper back.
-    review = client.post("/checkout/review/")
-    assert review.status_code == 302 and review["Location"] == "/checkout/"
+    review = client.post("/en/checkout/review/")
+    assert review.status_code == 302 and review["Location"] == "/en/checkout/"
     assert not Order.objects.exists()
 
 
@@ -110,18 +110,18 @@ def test_bad_details_already_in_a_session_send_the_shopper_back_with_the_errors(
     session.save()
     for _ in range(2):  # a retry does the same, it does not fail
         for method in ("get", "post"):
-            response = getattr(client, method)("/checkout/review/")
+            response = getattr(client, method)("/en/checkout/review/")
             assert response.status_code == 302, response.status_code
-            assert response["Location"] == "/checkout/"
-    details = client.get("/checkout/")
+            assert response["Location"] == "/en/checkout/"
+    details = client.get("/en/checkout/")
     assert details.status_code == 200
     errors = details.context["form"].errors
     assert "email" in errors and "name" in errors
     assert not Order.objects.exists()
     # Corrected details go through.
-    response = client.post("/checkout/", form_body(), content_type=FORM)
+    response = client.post("/en/checkout/", form_body(), content_type=FORM)
     assert response.status_code == 302
-    assert client.post("/checkout/review/").status_code == 302
+    assert client.post("/en/checkout/review/").status_code == 302
     assert Order.objects.count() == 1
 
 
@@ -143,11 +143,11 @@ def test_unstorable_characters_in_the_api_checkout_name_the_field(product, field
 @pytest.mark.parametrize("raw_value", ["Sok%ED%A0%80Dara", "Sok%00Dara", "%ED%BF%BF"])
 def test_unstorable_characters_in_the_html_checkout(product, field, raw_value):
     client = html_client(product)
-    response = client.post("/checkout/", raw_form_body(**{field: raw_value}), content_type=FORM)
+    response = client.post("/en/checkout/", raw_form_body(**{field: raw_value}), content_type=FORM)
     assert response.status_code < 500
     if response.status_code == 302:
         # Undecodable bytes arrive as U+FFFD, which the database stores: the order goes through.
-        assert client.post("/checkout/review/").status_code == 302
+        assert client.post("/en/checkout/review/").status_code == 302
         order = Order.objects.get()
         assert "\ufffd" in getattr(order, field) or field == "note"
     else:
@@ -158,7 +158,7 @@ def test_surrogate_bytes_in_a_form_body(product):
     """The UTF-8 encoding of a lone surrogate (what some clients send for one)."""
     client = html_client(product)
     body = form_body(name="Sok \ud800Dara").encode("utf-8", "surrogatepass")
-    response = client.post("/checkout/", body, content_type=f"{FORM}; charset=utf-8")
+    response = client.post("/en/checkout/", body, content_type=f"{FORM}; charset=utf-8")
     assert response.status_code < 500
 
 
@@ -168,7 +168,7 @@ def test_unstorable_characters_in_the_account_address_form(shop):
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     for name in ("Sok%ED%A0%80Dara", "Sok%00Dara"):
         body = f"name={name}&phone=012345678&province=Phnom+Penh&address=Street+1"
-        response = client.post("/account/addresses/", body, content_type=FORM)
+        response = client.post("/en/account/addresses/", body, content_type=FORM)
         assert response.status_code < 500
     assert not Address.objects.filter(name__contains="\x00").exists()
 
@@ -236,18 +236,18 @@ def test_a_3mb_api_body_with_a_made_up_csrf_token_is_refused_in_the_api_shape(
 
 
 HTML_WRITES = [
-    "/cart/add/",
-    "/cart/lines/1/",
-    "/cart/lines/1/remove/",
-    "/checkout/",
-    "/checkout/review/",
-    "/orders/not-a-token/new-payment/",
-    "/orders/not-a-token/cancel/",
-    "/account/addresses/",
-    "/accounts/login/",
-    "/accounts/signup/",
-    "/accounts/password/reset/",
-    "/search/",
+    "/en/cart/add/",
+    "/en/cart/lines/1/",
+    "/en/cart/lines/1/remove/",
+    "/en/checkout/",
+    "/en/checkout/review/",
+    "/en/orders/not-a-token/new-payment/",
+    "/en/orders/not-a-token/cancel/",
+    "/en/account/addresses/",
+    "/en/accounts/login/",
+    "/en/accounts/signup/",
+    "/en/accounts/password/reset/",
+    "/en/search/",
 ]
 
 
@@ -255,7 +255,7 @@ HTML_WRITES = [
 @pytest.mark.parametrize("content_type", [FORM, "multipart/form-data; boundary=BoUnDaRy"])
 def test_a_3mb_form_with_a_made_up_csrf_token_is_a_plain_error_page(product, path, content_type):
     client = Client(enforce_csrf_checks=True, raise_request_exception=False)
-    client.get("/cart/")
+    client.get("/en/cart/")
     if content_type == FORM:
         raw = "csrfmiddlewaretoken=" + "x" * 32 + "&note=" + "x" * THREE_MB
     else:
@@ -273,9 +273,9 @@ def test_a_3mb_form_with_a_made_up_csrf_token_is_a_plain_error_page(product, pat
 
 def test_many_form_fields_are_refused_too(product):
     client = Client(enforce_csrf_checks=True, raise_request_exception=False)
-    client.get("/cart/")
+    client.get("/en/cart/")
     raw = "csrfmiddlewaretoken=" + "x" * 32 + "".join(f"&f{n}=1" for n in range(5000))
-    response = client.post("/checkout/", data=raw, content_type=FORM)
+    response = client.post("/en/checkout/", data=raw, content_type=FORM)
     assert response.status_code in (400, 403, 413)
     api = client.post("/api/cart/add/", data=raw, content_type=FORM, HTTP_X_CSRFTOKEN="x" * 32)
     assert_api_error(api)
@@ -311,7 +311,7 @@ def test_add_to_cart_errors_never_redirect_off_the_site(shop, referer):
     client = Client(raise_request_exception=False)
     for method in ("get", "post"):
         response = getattr(client, method)(
-            "/cart/add/", {"product_id": "nope"}, HTTP_REFERER=referer
+            "/en/cart/add/", {"product_id": "nope"}, HTTP_REFERER=referer
         )
         assert response.status_code == 302
         assert response["Location"] == "/", response["Location"]
@@ -319,8 +319,8 @@ def test_add_to_cart_errors_never_redirect_off_the_site(shop, referer):
 
 def test_add_to_cart_errors_go_back_to_a_page_on_the_site(product):
     client = Client(HTTP_HOST="localhost")
-    for referer in (product.full_url, "http://localhost/cart/", "/cart/"):
-        response = client.post("/cart/add/", {"product_id": "nope"}, HTTP_REFERER=referer)
+    for referer in (product.full_url, "http://localhost/cart/", "/en/cart/"):
+        response = client.post("/en/cart/add/", {"product_id": "nope"}, HTTP_REFERER=referer)
         assert response.status_code == 302
         assert response["Location"] == referer
 

@@ -156,7 +156,7 @@ class Browser:
         )
 
     def add(self, product):
-        response = self.post("/cart/add/", {"product_id": str(product.pk), "quantity": "1"})
+        response = self.post("/en/cart/add/", {"product_id": str(product.pk), "quantity": "1"})
         assert response.status_code == 302
 
 
@@ -173,7 +173,7 @@ def store(shop, delivery):
     return {"product": product, "variant_product": variant_product}
 
 
-def logged_in_browser(user, page="/account/addresses/"):
+def logged_in_browser(user, page="/en/account/addresses/"):
     browser = Browser()
     browser.client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     ok(browser.get(page))
@@ -189,9 +189,9 @@ def logged_in_browser(user, page="/account/addresses/"):
 def test_cart_add(store, data, csrf, method):
     browser = Browser()
     if method:
-        ok(browser.get("/cart/add/" + query(data)), data)
+        ok(browser.get("/en/cart/add/" + query(data)), data)
     else:
-        ok(browser.post("/cart/add/", data, csrf), data)
+        ok(browser.post("/en/cart/add/", data, csrf), data)
 
 
 @fuzz(100)
@@ -205,8 +205,8 @@ def test_cart_line_update_and_remove(store, data, line, csrf):
     browser.add(store["product"])
     if line is None:
         line = browser.client.get("/api/cart/").json()["lines"][0]["id"]
-    ok(browser.post(f"/cart/lines/{line}/", data, csrf), data)
-    ok(browser.post(f"/cart/lines/{line}/remove/", data, csrf), data)
+    ok(browser.post(f"/en/cart/lines/{line}/", data, csrf), data)
+    ok(browser.post(f"/en/cart/lines/{line}/remove/", data, csrf), data)
 
 
 # --- checkout ---------------------------------------------------------------------------------
@@ -230,11 +230,11 @@ CHECKOUT_FIELDS = [*CHECKOUT_BODY, "save_address"]
 def test_checkout_details_and_review(store, data, csrf, review):
     browser = Browser()
     browser.add(store["product"])
-    ok(browser.get("/checkout/"))
-    response = ok(browser.post("/checkout/", data, csrf), data)
-    ok(browser.get("/checkout/"), data)
-    ok(browser.get("/checkout/review/"), data)
-    response = ok(browser.post("/checkout/review/", review, csrf), data)
+    ok(browser.get("/en/checkout/"))
+    response = ok(browser.post("/en/checkout/", data, csrf), data)
+    ok(browser.get("/en/checkout/"), data)
+    ok(browser.get("/en/checkout/review/"), data)
+    response = ok(browser.post("/en/checkout/review/", review, csrf), data)
     if response.status_code == 302:
         ok(browser.get(response["Location"]), data)
 
@@ -257,7 +257,7 @@ def order_token(store):
 def test_order_actions(order_token, token, data, csrf, action):
     browser = Browser()
     token = order_token if token is None else urllib.parse.quote(token, errors="surrogatepass")
-    ok(browser.post(f"/orders/{token}/{action}/", data, csrf), (token, data))
+    ok(browser.post(f"/en/orders/{token}/{action}/", data, csrf), (token, data))
 
 
 # --- search -----------------------------------------------------------------------------------
@@ -266,7 +266,7 @@ def test_order_actions(order_token, token, data, csrf, action):
 @fuzz(200)
 @given(data=fields(["q", "page"]))
 def test_search(store, data):
-    ok(Client(raise_request_exception=False).get("/search/" + query(data)), data)
+    ok(Client(raise_request_exception=False).get("/en/search/" + query(data)), data)
 
 
 # --- the customer's account ---------------------------------------------------------------------
@@ -298,35 +298,35 @@ ADDRESS_BODY = {
 )
 def test_account_addresses(customer, data, pk, csrf):
     browser = logged_in_browser(customer)
-    ok(browser.post("/account/addresses/", data, csrf), data)
-    ok(browser.get("/account/addresses/"))
+    ok(browser.post("/en/account/addresses/", data, csrf), data)
+    ok(browser.get("/en/account/addresses/"))
     if pk is None:
         address = customer.addresses.order_by("pk").first() or Address.objects.create(
             user=customer, **ADDRESS_BODY | {"phone": "+85512345678"}
         )
         pk = address.pk
     for action in ("default", "delete"):
-        ok(browser.post(f"/account/addresses/{pk}/{action}/", data, csrf), (pk, action))
+        ok(browser.post(f"/en/account/addresses/{pk}/{action}/", data, csrf), (pk, action))
 
 
 # --- allauth's forms ------------------------------------------------------------------------------
 
 
 ALLAUTH_FORMS = [
-    ("/accounts/login/", ["login", "password", "remember"]),
-    ("/accounts/signup/", ["email", "password1", "password2"]),
-    ("/accounts/password/reset/", ["email"]),
+    ("/en/accounts/login/", ["login", "password", "remember"]),
+    ("/en/accounts/signup/", ["email", "password1", "password2"]),
+    ("/en/accounts/password/reset/", ["email"]),
 ]
 ALLAUTH_BASE = {"login": "dara@example.com", "email": "dara@example.com"}
 PASSWORDS = {"password1": "mondulkiri-coffee-9", "password2": "mondulkiri-coffee-9"}
 
 
 @fuzz(150)
-@example(form=("/accounts/signup/", {"email": long_email(255)} | PASSWORDS), csrf="real")
-@example(form=("/accounts/signup/", {"email": long_email(320)} | PASSWORDS), csrf="real")
-@example(form=("/accounts/password/reset/", {"email": long_email(300)}), csrf="real")
-@example(form=("/accounts/login/", {"login": long_email(300), "password": "x"}), csrf="real")
-@example(form=("/accounts/login/", {"login": "a\x00@example.com", "password": "\x00"}), csrf="real")
+@example(form=("/en/accounts/signup/", {"email": long_email(255)} | PASSWORDS), csrf="real")
+@example(form=("/en/accounts/signup/", {"email": long_email(320)} | PASSWORDS), csrf="real")
+@example(form=("/en/accounts/password/reset/", {"email": long_email(300)}), csrf="real")
+@example(form=("/en/accounts/login/", {"login": long_email(300), "password": "x"}), csrf="real")
+@example(form=("/en/accounts/login/", {"login": "a\x00@example.com", "password": "\x00"}), csrf="real")
 @given(
     form=st.sampled_from(ALLAUTH_FORMS).flatmap(
         lambda form: st.tuples(st.just(form[0]), fields(form[1], ALLAUTH_BASE))

@@ -51,7 +51,7 @@ def admin_login(client, username, password, code="", address="192.0.2.1"):
 
 def store_login(client, email, password, address="192.0.2.1"):
     return client.post(
-        "/accounts/login/", {"login": email, "password": password}, HTTP_X_FORWARDED_FOR=address
+        "/en/accounts/login/", {"login": email, "password": password}, HTTP_X_FORWARDED_FOR=address
     )
 
 
@@ -167,13 +167,13 @@ def test_a_shoppers_usual_browser_survives_an_attack_on_their_account_until_the_
     EmailAddress.objects.create(user=customer, email=customer.email, primary=True, verified=True)
     usual = Client()
     assert store_login(usual, "dara@example.com", "kampot-pepper-2026").status_code == 302
-    usual.post("/accounts/logout/")
+    usual.post("/en/accounts/logout/")
     for number in range(8):
         store_login(Client(), "dara@example.com", "guess", address=f"203.0.113.{number}")
     assert THROTTLED in text(store_login(Client(), "dara@example.com", "kampot-pepper-2026"))
     response = store_login(usual, "dara@example.com", "kampot-pepper-2026", address=ATTACKER)
     assert response.status_code == 302 and has_session(usual)
-    usual.post("/accounts/logout/")
+    usual.post("/en/accounts/logout/")
 
     customer.set_password("a-new-password-2026")
     customer.save()
@@ -194,7 +194,7 @@ def test_a_customers_correct_credentials_at_the_admin_login_give_no_session(cust
         errors = re.findall(r'<li class="error">(.*?)</li>', text(response))
         assert errors == re.findall(r'<li class="error">(.*?)</li>', text(bad_password))
         assert WRONG in errors[0]
-        assert client.get("/account/").status_code == 302  # not logged in anywhere
+        assert client.get("/en/account/").status_code == 302  # not logged in anywhere
 
 
 def test_a_staff_flag_alone_is_not_admin_access(shop):
@@ -224,11 +224,11 @@ def test_an_admin_with_two_factor_needs_the_code_at_the_storefront_login_too(own
     EmailAddress.objects.create(user=owner, email=owner.email, primary=True, verified=True)
     client = Client()
     response = store_login(client, "owner@example.com", OWNER_PASSWORD)
-    assert response.status_code == 302 and "/accounts/2fa/authenticate/" in response["Location"]
+    assert response.status_code == 302 and "/en/accounts/2fa/authenticate/" in response["Location"]
     assert not has_session(client) and not in_admin(client)
-    client.post("/accounts/2fa/authenticate/", {"code": "000000"})
+    client.post("/en/accounts/2fa/authenticate/", {"code": "000000"})
     assert not has_session(client)
-    client.post("/accounts/2fa/authenticate/", {"code": totp_code(owner.totp_secret)})
+    client.post("/en/accounts/2fa/authenticate/", {"code": totp_code(owner.totp_secret)})
     assert has_session(client) and in_admin(client)
 
 
@@ -251,18 +251,18 @@ def test_an_admin_without_two_factor_is_sent_to_set_it_up_first(no_automatic_tot
     for path in ("/admin/", "/admin/orders/", "/admin/pages/"):
         response = client.get(path)
         assert (
-            response.status_code == 302 and response["Location"] == "/accounts/2fa/totp/activate/"
+            response.status_code == 302 and response["Location"] == "/en/accounts/2fa/totp/activate/"
         )
 
     # Setting it up: confirm the password, scan the secret, type a code, keep recovery codes.
-    response = client.get("/accounts/2fa/totp/activate/")
-    assert response.status_code == 302 and "/accounts/reauthenticate/" in response["Location"]
+    response = client.get("/en/accounts/2fa/totp/activate/")
+    assert response.status_code == 302 and "/en/accounts/reauthenticate/" in response["Location"]
     response = client.post(response["Location"], {"password": OWNER_PASSWORD})
     assert response.status_code == 302
-    page = client.get("/accounts/2fa/totp/activate/")
+    page = client.get("/en/accounts/2fa/totp/activate/")
     assert page.status_code == 200
     secret = client.session["mfa.totp.secret"]
-    response = client.post("/accounts/2fa/totp/activate/", {"code": totp_code(secret)})
+    response = client.post("/en/accounts/2fa/totp/activate/", {"code": totp_code(secret)})
     assert response.status_code == 302
     assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
     assert Authenticator.objects.filter(user=user, type=Authenticator.Type.RECOVERY_CODES).exists()
@@ -282,7 +282,7 @@ def test_an_admin_without_two_factor_is_sent_to_set_it_up_first(no_automatic_tot
 def test_a_customer_without_admin_access_is_not_asked_for_two_factor(customer):
     client = Client()
     client.force_login(customer)
-    assert client.get("/account/").status_code == 200
+    assert client.get("/en/account/").status_code == 200
     assert client.get("/admin/").status_code == 302  # Wagtail's own "no access" answer
     assert not Authenticator.objects.filter(user=customer).exists()
 
@@ -297,8 +297,8 @@ def visible(response):
 
 def test_sign_up_with_a_known_email_looks_the_same_as_with_a_new_one(customer):
     new, known = Client(), Client()
-    first = new.post("/accounts/signup/", {"email": "sophea@example.com", **SIGNUP})
-    second = known.post("/accounts/signup/", {"email": "dara@example.com", **SIGNUP})
+    first = new.post("/en/accounts/signup/", {"email": "sophea@example.com", **SIGNUP})
+    second = known.post("/en/accounts/signup/", {"email": "dara@example.com", **SIGNUP})
     assert (first.status_code, first["Location"]) == (second.status_code, second["Location"])
     new_page, known_page = new.get(first["Location"]), known.get(second["Location"])
     assert new_page.status_code == known_page.status_code == 200
@@ -312,8 +312,8 @@ def test_sign_up_with_a_known_email_looks_the_same_as_with_a_new_one(customer):
 
 
 def test_password_reset_looks_the_same_for_known_and_unknown_addresses(customer):
-    known = Client().post("/accounts/password/reset/", {"email": "dara@example.com"})
-    unknown = Client().post("/accounts/password/reset/", {"email": "nobody@example.com"})
+    known = Client().post("/en/accounts/password/reset/", {"email": "dara@example.com"})
+    unknown = Client().post("/en/accounts/password/reset/", {"email": "nobody@example.com"})
     assert (known.status_code, known["Location"]) == (unknown.status_code, unknown["Location"])
     admin_known = Client().post("/admin/password_reset/", {"email": "dara@example.com"})
     admin_unknown = Client().post("/admin/password_reset/", {"email": "nobody@example.com"})

@@ -273,13 +273,13 @@ def test_the_shop_keeps_selling_while_redis_is_down(
             assert b"Kampot Pepper" in page.content
             assert page.headers["X-Frame-Options"] == "SAMEORIGIN"
             assert visitor.request("GET", "/").status_code == 200
-            assert visitor.request("GET", "/search/?q=pepper").status_code == 200
+            assert visitor.request("GET", "/en/search/?q=pepper").status_code == 200
             # The shopper's cart is read from the database copy of the session.
             added = shopper.add_to_cart(product.pk)
             assert added.status_code == 200, added.text
             assert shopper.request("GET", "/api/cart/").json()["item_count"] == 2
             # Logins and the admin work too (their rate limits fail open to nginx's).
-            assert visitor.request("GET", "/accounts/login/").status_code == 200
+            assert visitor.request("GET", "/en/accounts/login/").status_code == 200
             assert visitor.request("GET", "/admin/login/").status_code == 200
             ready = web.request("GET", "/readyz")
             assert (ready.status_code, ready.json()["status"]) == (200, "degraded")

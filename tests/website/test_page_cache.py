@@ -54,8 +54,8 @@ def test_a_sale_shows_at_once(client, product, details, shop, delivery):
 
 def test_shoppers_with_a_cart_share_cached_pages_which_hold_nothing_of_theirs(product):
     shopper = Client()
-    shopper.post("/cart/add/", {"product_id": product.pk, "quantity": "1"})
-    shopper.get("/cart/")  # reads and clears the "added" message
+    shopper.post("/en/cart/add/", {"product_id": product.pk, "quantity": "1"})
+    shopper.get("/en/cart/")  # reads and clears the "added" message
     assert "sessionid" in shopper.cookies
     first = shopper.get(product.url)
     assert first["X-Page-Cache"] == "miss"
@@ -108,16 +108,16 @@ def test_not_found_pages_are_not_cached(client, product):
 
 
 def test_search_results_are_cached_per_query_and_made_stale_by_publishing(client, product):
-    first = client.get("/search/", {"q": "pepper"})
+    first = client.get("/en/search/", {"q": "pepper"})
     assert first["X-Page-Cache"] == "miss"
     with CaptureQueriesContext(connection) as queries:
-        again = client.get("/search/", {"q": "pepper"})
+        again = client.get("/en/search/", {"q": "pepper"})
     assert again["X-Page-Cache"] == "hit"
     assert len(queries) == 0
-    assert client.get("/search/", {"q": "kampot"})["X-Page-Cache"] == "miss"
+    assert client.get("/en/search/", {"q": "kampot"})["X-Page-Cache"] == "miss"
     product.title = "Kampot Red Pepper"
     product.save_revision().publish()
-    fresh = client.get("/search/", {"q": "pepper"})
+    fresh = client.get("/en/search/", {"q": "pepper"})
     assert fresh["X-Page-Cache"] == "miss"
     assert b"Kampot Red Pepper" in fresh.content
 
@@ -143,7 +143,7 @@ def _sell(product, quantity, details, shop, variant=None):
 def test_a_sale_with_plenty_left_keeps_every_page_cached(client, product, details, shop):
     set_stock(product, 20)  # threshold 3
     category = product.get_parent()
-    pages = [product.url, category.url, "/", "/search/?q=pepper"]
+    pages = [product.url, category.url, "/", "/en/search/?q=pepper"]
     for url in pages:
         assert client.get(url)["X-Page-Cache"] == "miss"
     _sell(product, 2, details, shop)
@@ -174,7 +174,7 @@ def test_selling_out_and_coming_back_refreshes_cards_everywhere(client, product,
     set_stock(product, 2)
     other = make_product(product.get_parent(), title="Palm Sugar", stock=9)
     category = product.get_parent()
-    pages = [product.url, other.url, category.url, "/", "/search/?q=pepper"]
+    pages = [product.url, other.url, category.url, "/", "/en/search/?q=pepper"]
     for url in pages:
         client.get(url)
     order = _sell(product, 2, details, shop)
@@ -182,7 +182,7 @@ def test_selling_out_and_coming_back_refreshes_cards_everywhere(client, product,
         response = client.get(url)
         assert response["X-Page-Cache"] == "miss", url
     assert b"Sold out" in client.get(category.url).content
-    assert b"Sold out" in client.get("/search/?q=pepper").content
+    assert b"Sold out" in client.get("/en/search/?q=pepper").content
     cancel_by_shopper(order)
     back = client.get(category.url)
     assert back["X-Page-Cache"] == "miss"
@@ -258,7 +258,7 @@ def test_cards_are_made_once_and_shared_by_every_page_that_shows_them(client, pr
     assert "Kampot Pepper" in card and card in first
     # The search page shows the same card, taken from the cache (no image or price work).
     with CaptureQueriesContext(connection) as queries:
-        search = client.get("/search/", {"q": "pepper"}).content.decode()
+        search = client.get("/en/search/", {"q": "pepper"}).content.decode()
     assert card in search
     # Nothing read for the card: no product row again, no picture, no rendition.
     sql = " ".join(q["sql"] for q in queries.captured_queries)

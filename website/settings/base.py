@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "kernel.page_cache.PageCacheMiddleware",
     "kernel.sites.SiteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "kernel.i18n.ShopLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -269,8 +270,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
-LANGUAGES = [("en", "English"), ("km", "Khmer")]
+LANGUAGE_CODE = "en"
+LANGUAGES = [("km", "ខ្មែរ"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# The switcher remembers the shopper's choice for a year (kernel.i18n.switch_language).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Wagtail's own admin ships no Khmer and stays English; the shop's admin views (orders,
+# payments, stock, dashboard, reports) follow the language a staff member picks here.
+WAGTAILADMIN_PERMITTED_LANGUAGES = [("en", "English"), ("km", "ខ្មែរ (Shop pages)")]
 TIME_ZONE = env("TIME_ZONE", default="Asia/Phnom_Penh")
 USE_I18N = True
 USE_TZ = True
