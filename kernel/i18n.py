@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
+from kernel.health import ENDPOINTS
 from kernel.models import ShopSettings
 
 LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)
@@ -52,6 +53,20 @@ def visitor_language(request, default):
     return browser_language(request.headers.get("Accept-Language")) or shop_language(default)
 
 
+# Areas that have no language prefix: their 404s stay 404s (the JSON API's included) instead
+# of being sent to a prefixed path that Wagtail's catch-all pattern would accept.
+UNPREFIXED_AREAS = (
+    "/api/",
+    "/admin/",
+    "/documents/",
+    "/media/",
+    "/static/",
+    "/language/",
+    "/django-admin/",
+    *ENDPOINTS,
+)
+
+
 class ShopLocaleMiddleware(LocaleMiddleware):
     """Django's ``LocaleMiddleware``, choosing the language of unprefixed URLs the shop's way.
 
@@ -62,17 +77,31 @@ class ShopLocaleMiddleware(LocaleMiddleware):
 
     def process_request(self, request):
         language = translation.get_language_from_path(request.path_info)
-        if not language:
-            language = visitor_language(
-                request, ShopSettings.for_request(request).default_language
-            )
+        if not language and request.path_info.startswith("/admin/"):
+            # Staff read the shop's admin views in the shop's own language unless they chose
+            # one in their Wagtail account (Wagtail applies that choice itself).
+            language = shop_language(ShopSettings.for_request(request).owner_language)
+        elif not language:
+            language = visitor_language(request, ShopSettings.for_request(request).default_language)
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
 
+    def process_response(self, request, response):
+        if request.path_info.startswith(UNPREFIXED_AREAS):
+            response.headers.setdefault("Content-Language", translation.get_language())
+            return response
+        return super().process_response(request, response)
+
 
 def url_in_language(path, code):
-    """``path`` (a local URL) as the same page in language ``code``."""
-    return translate_url(path, code)
+    """``path`` (a local URL) as the same page in language ``code``.
+
+    Django resolves a prefixed path only in the language of its prefix, so it is read in that
+    language whichever one is active."""
+    with translation.override(
+        translation.get_language_from_path(path) or translation.get_language()
+    ):
+        return translate_url(path, code)
 
 
 @require_GET

@@ -19,6 +19,10 @@ host name as validated against ``ALLOWED_HOSTS`` (lower-cased, without a port), 
 parameters (``utm_*``, ``fbclid``...) are taken off the request before rendering, and a page
 asked for with any parameter it does not read is rendered fresh and not stored. When the cache
 is down every request is a miss (``kernel.cache`` fails open).
+
+Every language has its own URLs (``/km/...``, ``/en/...``), so the path in the key keeps the
+languages apart, and the tags, which are not per language, invalidate both. Pieces cached
+inside pages (product cards) carry the language in their keys.
 """
 
 import hashlib
@@ -27,6 +31,7 @@ from urllib.parse import parse_qsl, urlencode
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils import translation
 
 from kernel.cache_tags import SITE, depend_on, site_version
 from kernel.sites import request_hostname
@@ -135,11 +140,17 @@ def _key(request):
     return f"pagecache:page2:{hashlib.sha256(source.encode()).hexdigest()}"
 
 
+def _without_language(path):
+    """``/km/cart/`` -> ``/cart/``: the skipped areas exist under every language prefix."""
+    code = translation.get_language_from_path(path)
+    return path[len(code) + 1 :] if code else path
+
+
 def can_use_cache(request):
     return (
         settings.SHOP_PAGE_CACHE_SECONDS > 0
         and request.method in ("GET", "HEAD")
-        and not request.path.startswith(SKIP_PREFIXES)
+        and not _without_language(request.path).startswith(SKIP_PREFIXES)
         and _cookie_free(request)
     )
 

@@ -27,6 +27,17 @@ def _database_is_what_ci_asked_for(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language (English), as code outside a request
+    does: a request in an earlier test leaves its language active in the thread."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache (pages, rate limits, back-off)."""
     from django.core.cache import cache
@@ -81,6 +92,9 @@ def shop(db):
     settings.khr_per_usd = Decimal("4100")
     settings.khr_rounding_step = 100
     settings.show_other_currency = True
+    # Most tests read the English words; the shop's defaults (Khmer for new visitors and for
+    # the owner) are tested in tests/i18n and tests/notifications/test_languages.py.
+    settings.owner_language = "en"
     settings.save()
     return settings
 

@@ -209,7 +209,7 @@ def test_sitemap_lists_every_live_product_and_category(client, shop):
     live = make_product(category, title="Live Bowl")
     hidden = make_product(category, title="Draft Bowl")
     hidden.unpublish()
-    response = client.get("/sitemap.xml")
+    response = client.get("/en/sitemap.xml")
     assert response.status_code == 200
     locations = re.findall(r"<loc>([^<]+)</loc>", response.content.decode())
     assert any(loc.endswith(category.url) for loc in locations)
@@ -228,7 +228,7 @@ def test_robots_txt_points_at_the_sitemap_and_hides_private_pages(client):
 
 
 def test_unknown_page_is_a_friendly_404(client, shop):
-    response = client.get("/no-such-page/")
+    response = client.get("/en/no-such-page/")
     assert response.status_code == 404
     assert "can’t find that page" in response.content.decode()
     assert BeautifulSoup(response.content, "html.parser").find("form", role="search")

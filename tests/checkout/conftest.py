@@ -16,10 +16,11 @@ CHECKOUT_BODY = {
 
 
 class ApiClient:
-    """A shopper's browser session speaking JSON, with CSRF checks on as in production."""
+    """A shopper's browser session speaking JSON, with CSRF checks on as in production. Like
+    the storefront script on an English page, it asks for answers in English."""
 
-    def __init__(self):
-        self.client = Client(enforce_csrf_checks=True)
+    def __init__(self, language="en"):
+        self.client = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE=language)
         self.client.get("/api/cart/")  # sets the CSRF cookie, as the storefront script does
         self.token = self.client.cookies["csrftoken"].value
 

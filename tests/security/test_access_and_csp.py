@@ -101,13 +101,13 @@ def storefront_pages(shop, delivery):
     client = Client()
     client.post("/en/cart/add/", {"product_id": product.pk, "variant_id": product.variants.get().pk})
     pages = [
-        "/",
+        "/en/",
         category.url,
         product.url,
         "/en/search/?q=pepper",
         "/en/cart/",
         "/en/checkout/",
-        "/nope/",
+        "/en/nope/",
         "/en/accounts/login/",
         "/en/accounts/signup/",
         f"/en/cart/add/?product_id={product.pk}&variant_id={product.variants.get().pk}",

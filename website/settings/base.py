@@ -271,8 +271,13 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# Khmer dates and numbers as Cambodian shops write them (website/formats/km/formats.py).
+FORMAT_MODULE_PATH = ["website.formats"]
 LANGUAGES = [("km", "ខ្មែរ"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [
+    BASE_DIR / "locale",  # the shop's own messages (bin/messages keeps them)
+    BASE_DIR / "translations/vendor",  # Khmer for django-allauth and Django, kept by hand
+]
 # The switcher remembers the shopper's choice for a year (kernel.i18n.switch_language).
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_SAMESITE = "Lax"
