@@ -5,6 +5,8 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -19,7 +21,12 @@ class AddressForm(StorableTextForm, forms.ModelForm):
     class Meta:
         model = Address
         fields = ["name", "phone", "province", "address"]
-        labels = {"name": "Full name", "province": "Province or city"}
+        labels = {
+            "name": gettext_lazy("Full name"),
+            "phone": gettext_lazy("Phone"),
+            "province": gettext_lazy("Province or city"),
+            "address": gettext_lazy("Address"),
+        }
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
 
     def clean_phone(self):
@@ -60,7 +67,7 @@ def account_addresses(request):
         address = form.save(commit=False)
         address.user = request.user
         add_address(address)
-        messages.success(request, "Address saved.")
+        messages.success(request, _("Address saved."))
         return redirect("accounts:account_addresses")
     return render(
         request,
@@ -73,7 +80,7 @@ def account_addresses(request):
 @login_required
 def address_default(request, pk):
     get_object_or_404(Address, pk=pk, user=request.user).make_default()
-    messages.success(request, "Default address changed.")
+    messages.success(request, _("Default address changed."))
     return redirect("accounts:account_addresses")
 
 
@@ -81,5 +88,5 @@ def address_default(request, pk):
 @login_required
 def address_delete(request, pk):
     get_object_or_404(Address, pk=pk, user=request.user).delete()
-    messages.success(request, "Address removed.")
+    messages.success(request, _("Address removed."))
     return redirect("accounts:account_addresses")

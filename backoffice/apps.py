@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class BackofficeConfig(AppConfig):
@@ -6,5 +7,5 @@ class BackofficeConfig(AppConfig):
     its dashboard and sales reports."""
 
     name = "backoffice"
-    verbose_name = "Back office"
+    verbose_name = _("Back office")
     default_auto_field = "django.db.models.BigAutoField"

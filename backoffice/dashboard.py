@@ -163,6 +163,7 @@ class ReportMenuItem(MenuItem):
 
 class SalesReportViewSet(ViewSet):
     menu_label = gettext_lazy("Sales report")
+    menu_name = "sales-report"
     icon = "doc-full"
     name = "sales_report"
 

@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import F
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from catalog.models import current_stock_records
 from checkout.models import NEEDS_ATTENTION, PAID_STATES, Order, Payment, PaymentStatus, Status
@@ -65,7 +65,8 @@ def dashboard_figures():
             status__in=NEEDS_ATTENTION, resolved_at__isnull=True
         ).count(),
         "chart": {
-            "labels": [day.strftime("%d %b") for day in series],
+            # "01 Dec", with the month's name in the active language.
+            "labels": [dateformat.format(day, "d M") for day in series],
             "revenue": [float(entry["usd_equivalent"]) for entry in series.values()],
             "orders": [entry["orders"] for entry in series.values()],
         },

@@ -8,10 +8,16 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils import translation
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
 from wagtail.admin.views.generic.models import IndexView, InspectView
+from wagtail.admin.views.mixins import ExcelDateFormatter
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from backoffice.reports import spreadsheet_safe
@@ -33,20 +39,26 @@ from kernel.permissions import ReadAndChangeOnly
 # --- orders ---------------------------------------------------------------------------------
 
 PAYMENT_STATES = PaymentStatus.choices
+ALL = gettext_lazy("All")
 
 
 class OrderFilterSet(WagtailFilterSet):
-    status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="All")
+    status = django_filters.ChoiceFilter(
+        label=gettext_lazy("Status"), choices=Status.choices, empty_label=ALL
+    )
     created_at = django_filters.DateFromToRangeFilter(
-        label="Placed between", widget=DateRangePickerWidget
+        label=gettext_lazy("Placed between"), widget=DateRangePickerWidget
     )
     payment_state = django_filters.ChoiceFilter(
-        label="Payment", choices=PAYMENT_STATES, method="filter_payment", empty_label="All"
+        label=gettext_lazy("Payment"),
+        choices=PAYMENT_STATES,
+        method="filter_payment",
+        empty_label=ALL,
     )
     delivery_method = django_filters.ChoiceFilter(
-        label="Delivery",
+        label=gettext_lazy("Delivery"),
         choices=lambda: [(m.code, m.label) for m in DeliveryMethod.objects.all()],
-        empty_label="All",
+        empty_label=ALL,
     )
 
     class Meta:
@@ -57,13 +69,38 @@ class OrderFilterSet(WagtailFilterSet):
         return queryset.filter(payments__status=value).distinct()
 
 
+def payment_state_label(order):
+    """The latest payment's state in words (the listing's annotation holds its code)."""
+    if not order.payment_state:
+        return ""
+    return dict(PaymentStatus.choices).get(order.payment_state, order.payment_state)
+
+
 class OrderIndexView(IndexView):
+    page_title = gettext_lazy("Orders")
+
     def preprocess_field_value(self, field, value, export_format):
         """CSV cells a spreadsheet would run as a formula (a shopper named =HYPERLINK(...))
         get a leading quote. XLSX cells need none: Wagtail writes text as text there, which
         spreadsheets never evaluate."""
         value = super().preprocess_field_value(field, value, export_format)
         return spreadsheet_safe(value) if export_format == self.FORMAT_CSV else value
+
+    def write_csv_response(self, queryset):
+        """The CSV streams after the view has returned, outside the staff member's language
+        (Wagtail applies it only while the view runs): its headings are translated now."""
+        self.export_headings = {
+            field: self.get_heading(queryset, field) for field in self.list_export
+        }
+        return super().write_csv_response(queryset)
+
+    def generate_xlsx_row(self, worksheet, row_dict, date_format=None):
+        """Dates shown the same way whatever language the staff member reads the admin in:
+        Wagtail builds the XLSX date format from the active language's ``DATETIME_FORMAT``,
+        which for Khmer holds Khmer words. The headings are still translated."""
+        with translation.override("en"):
+            english_format = ExcelDateFormatter().get()
+        return super().generate_xlsx_row(worksheet, row_dict, date_format=english_format)
 
     def get_base_queryset(self):
         latest = Payment.objects.filter(order=OuterRef("pk")).order_by("-created_at", "-pk")
@@ -94,7 +131,7 @@ class OrderInspectView(InspectView):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(max_length=200, required=False)
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=200, required=False)
 
 
 @require_POST
@@ -113,26 +150,27 @@ def order_action(request, pk, action):
 
 class OrderViewSet(ModelViewSet):
     model = Order
-    menu_label = "Orders"
+    menu_label = gettext_lazy("Orders")
+    menu_name = "orders"
     icon = "list-ul"
     index_view_class = OrderIndexView
     inspect_view_enabled = True
     inspect_view_class = OrderInspectView
     copy_view_enabled = False
     list_display = [
-        TitleColumn("number", label="Order", url_name="orders:inspect"),
-        DateColumn("created_at", label="Placed", sort_key="created_at"),
-        Column("name", label="Customer"),
-        Column("phone", label="Phone"),
-        Column("total_display", label="Total", accessor="total_display"),
+        TitleColumn("number", label=gettext_lazy("Order"), url_name="orders:inspect"),
+        DateColumn("created_at", label=gettext_lazy("Placed"), sort_key="created_at"),
+        Column("name", label=gettext_lazy("Customer")),
+        Column("phone", label=gettext_lazy("Phone")),
+        Column("total_display", label=gettext_lazy("Total"), accessor="total_display"),
         StatusTagColumn(
             "status",
-            label="Status",
+            label=gettext_lazy("Status"),
             accessor="get_status_display",
             primary=lambda o: o.status in PAID_STATES,
         ),
-        Column("payment_state", label="Payment"),
-        Column("delivery_label", label="Delivery"),
+        Column("payment_state", label=gettext_lazy("Payment"), accessor=payment_state_label),
+        Column("delivery_label", label=gettext_lazy("Delivery")),
     ]
     list_filter = None
     filterset_class = OrderFilterSet
@@ -153,6 +191,24 @@ class OrderViewSet(ModelViewSet):
         "total",
         "paid_at",
     ]
+    # The spreadsheet's column headings, in the staff member's language (the values stay as
+    # they are: codes, plain numbers and dates a spreadsheet reads).
+    export_headings = {
+        "number": gettext_lazy("Number"),
+        "created_at": gettext_lazy("Created at"),
+        "status": gettext_lazy("Status"),
+        "name": gettext_lazy("Name"),
+        "email": gettext_lazy("Email"),
+        "phone": gettext_lazy("Phone"),
+        "province": gettext_lazy("Province"),
+        "address": gettext_lazy("Address"),
+        "delivery_label": gettext_lazy("Delivery label"),
+        "currency": gettext_lazy("Currency"),
+        "subtotal": gettext_lazy("Subtotal"),
+        "delivery_fee": gettext_lazy("Delivery fee"),
+        "total": gettext_lazy("Total"),
+        "paid_at": gettext_lazy("Paid at"),
+    }
     export_filename = "orders"
     ordering = ["-created_at"]
     form_fields = ["status"]  # unused: there is no edit form
@@ -180,9 +236,11 @@ class OrderViewSet(ModelViewSet):
 
 
 class PaymentFilterSet(WagtailFilterSet):
-    status = django_filters.ChoiceFilter(choices=PaymentStatus.choices, empty_label="All")
+    status = django_filters.ChoiceFilter(
+        label=gettext_lazy("Status"), choices=PaymentStatus.choices, empty_label=ALL
+    )
     needs_attention = django_filters.BooleanFilter(
-        label="Needs attention", method="filter_attention"
+        label=gettext_lazy("Needs attention"), method="filter_attention"
     )
 
     class Meta:
@@ -192,6 +250,10 @@ class PaymentFilterSet(WagtailFilterSet):
     def filter_attention(self, queryset, name, value):
         attention = queryset.filter(status__in=NEEDS_ATTENTION, resolved_at__isnull=True)
         return attention if value else queryset.exclude(pk__in=attention.values("pk"))
+
+
+class PaymentIndexView(IndexView):
+    page_title = gettext_lazy("Payments")
 
 
 class PaymentInspectView(InspectView):
@@ -212,12 +274,12 @@ def payment_action(request, pk, action):
     try:
         if action == "reinstate":
             reinstate_late_payment(payment.pk, by=request.user)
-            messages.success(request, "The order is reopened as paid.")
+            messages.success(request, _("The order is reopened as paid."))
         elif action == "resolve":
             resolve_payment(payment.pk, request.user, request.POST.get("reason", ""))
-            messages.success(request, "Marked as resolved.")
+            messages.success(request, _("Marked as resolved."))
         else:
-            raise ShopError("Unknown action.")
+            raise ShopError(_("Unknown action."))
     except ShopError as error:
         messages.error(request, error.message)
     return redirect(reverse("payments:inspect", args=[payment.pk]))
@@ -225,20 +287,27 @@ def payment_action(request, pk, action):
 
 class PaymentViewSet(ModelViewSet):
     model = Payment
-    menu_label = "Payments"
+    menu_label = gettext_lazy("Payments")
+    menu_name = "payments"
     icon = "tag"
+    index_view_class = PaymentIndexView
     inspect_view_enabled = True
     inspect_view_class = PaymentInspectView
     copy_view_enabled = False
     list_display = [
-        TitleColumn("md5", label="KHQR", url_name="payments:inspect", accessor="short_md5"),
-        Column("order", label="Order", accessor="order.number"),
-        DateColumn("created_at", label="Created", sort_key="created_at"),
-        Column("amount_display", label="Amount"),
-        StatusTagColumn(
-            "status", label="Status", accessor="status_label", primary=lambda p: p.status == "paid"
+        TitleColumn(
+            "md5", label=gettext_lazy("KHQR"), url_name="payments:inspect", accessor="short_md5"
         ),
-        Column("attention", label="What to do", accessor="what_to_do"),
+        Column("order", label=gettext_lazy("Order"), accessor="order.number"),
+        DateColumn("created_at", label=gettext_lazy("Created"), sort_key="created_at"),
+        Column("amount_display", label=gettext_lazy("Amount")),
+        StatusTagColumn(
+            "status",
+            label=gettext_lazy("Status"),
+            accessor="status_label",
+            primary=lambda p: p.status == "paid",
+        ),
+        Column("attention", label=gettext_lazy("What to do"), accessor="what_to_do"),
     ]
     filterset_class = PaymentFilterSet
     search_fields = ["md5", "order__number", "bakong_hash", "external_ref", "payer_account"]
@@ -265,10 +334,46 @@ class PaymentViewSet(ModelViewSet):
         ] + [path("<int:pk>/action/<str:action>/", payment_action, name="action")]
 
 
+DELIVERY_METHOD_LABELS = {
+    "label": gettext_lazy("Label"),
+    "code": gettext_lazy("Code"),
+    "description": gettext_lazy("Description"),
+    "fee": gettext_lazy("Fee"),
+    "is_active": gettext_lazy("Is active"),
+    "sort_order": gettext_lazy("Sort order"),
+}
+
+
+class DeliveryMethodIndexView(IndexView):
+    page_title = gettext_lazy("Delivery methods")
+
+    @cached_property
+    def columns(self):
+        """Wagtail's columns for ``list_display``, headed in the staff member's language."""
+        columns = super().columns
+        for column in columns:
+            column.label = DELIVERY_METHOD_LABELS.get(column.name, column.label)
+        return columns
+
+
 class DeliveryMethodViewSet(ModelViewSet):
     model = DeliveryMethod
-    menu_label = "Delivery methods"
+    menu_label = gettext_lazy("Delivery methods")
+    menu_name = "delivery-methods"
     icon = "site"
+    index_view_class = DeliveryMethodIndexView
     list_display = ["label", "code", "fee", "is_active", "sort_order"]
     form_fields = ["label", "code", "description", "fee", "is_active", "sort_order"]
+    panels = [
+        FieldPanel(name, heading=DELIVERY_METHOD_LABELS[name])
+        for name in ["label", "code", "description"]
+    ] + [
+        FieldPanel(
+            "fee",
+            heading=DELIVERY_METHOD_LABELS["fee"],
+            help_text=gettext_lazy("In the shop's base currency."),
+        ),
+        FieldPanel("is_active", heading=DELIVERY_METHOD_LABELS["is_active"]),
+        FieldPanel("sort_order", heading=DELIVERY_METHOD_LABELS["sort_order"]),
+    ]
     copy_view_enabled = False

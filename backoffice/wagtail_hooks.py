@@ -1,5 +1,9 @@
-"""The admin's "Shop" menu, gathering what shop staff run day to day."""
+"""The admin's "Shop" menu, gathering what shop staff run day to day, and the Khmer font for
+every admin page."""
 
+from django.templatetags.static import static
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
 
@@ -7,9 +11,12 @@ from backoffice.dashboard import SalesReportViewSet, ShopDashboardPanel
 from backoffice.viewsets import DeliveryMethodViewSet, OrderViewSet, PaymentViewSet
 from catalog.viewsets import StockViewSet
 
+ADMIN_CSS = "css/admin.css"
+
 
 class ShopMenu(ViewSetGroup):
-    menu_label = "Shop"
+    menu_label = _("Shop")
+    menu_name = "shop"  # not the slug of the label, which changes with the staff's language
     menu_icon = "cogs"
     menu_order = 150
     items = (
@@ -30,3 +37,10 @@ def register_shop_menu():
 def add_shop_dashboard(request, panels):
     if request.user.has_perm("checkout.view_order"):
         panels.insert(0, ShopDashboardPanel())
+
+
+@hooks.register("insert_global_admin_css")
+def khmer_font_css():
+    """The shop's Khmer font in the admin's font stack (Wagtail's admin loads none), so Khmer
+    shows as text rather than empty boxes on computers without a Khmer font."""
+    return format_html('<link rel="stylesheet" href="{}">', static(ADMIN_CSS))

@@ -391,7 +391,10 @@ def scenario(bench, fixtures):
         (
             "search, uncached",
             [
-                {"method": "GET", "path": f"/en/search/?q={SEARCH_TERMS[n % len(SEARCH_TERMS)]}&n={n}"}
+                {
+                    "method": "GET",
+                    "path": f"/en/search/?q={SEARCH_TERMS[n % len(SEARCH_TERMS)]}&n={n}",
+                }
                 for n in range(20000)
             ],
         ),

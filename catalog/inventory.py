@@ -8,6 +8,7 @@ are announced with ``catalog.events.stock_display_changed``; the page cache list
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from catalog.events import stock_adjusted, stock_display_changed
 from catalog.models import PRODUCT_ITSELF, StockAdjustment, StockRecord
@@ -40,10 +41,11 @@ def adjust_stock(
     """
     reason = (reason or "").strip()
     if not reason:
-        raise ShopError("Say why the stock level changes.", fields={"reason": ["Required."]})
+        raise ShopError(_("Say why the stock level changes."), fields={"reason": [_("Required.")]})
     if quantity is None or quantity < 0:
         raise ShopError(
-            "A stock level is a whole number, 0 or more.", fields={"quantity": ["0 or more."]}
+            _("A stock level is a whole number, 0 or more."),
+            fields={"quantity": [_("0 or more.")]},
         )
     with transaction.atomic():
         record = StockRecord.objects.select_for_update().get(pk=record_id)
@@ -71,7 +73,7 @@ def set_stock(
 ):
     """Set an item's stock level, creating its record if needed (the demo loader, imports):
     ``adjust_stock``, so the change has its audit row."""
-    record, _ = StockRecord.objects.get_or_create(
+    record, _created = StockRecord.objects.get_or_create(
         product=product, variant_key=variant.pk if variant else PRODUCT_ITSELF
     )
     return adjust_stock(record.pk, quantity, reason, by=by, low_stock_threshold=low_stock_threshold)

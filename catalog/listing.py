@@ -4,6 +4,9 @@ behind listings live with the page models (``catalog.models.pages``)."""
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
 from kernel import money
 
 CARD_RENDITION = "fill-480x480|format-webp"
@@ -11,11 +14,11 @@ GALLERY_RENDITIONS = ("fill-900x900|format-webp", "fill-120x120|format-webp")
 SOCIAL_RENDITION = "fill-1200x630|format-jpeg"
 
 SORTS = {
-    "featured": ("Featured", ("path",)),
-    "price-asc": ("Price: low to high", ("price", "path")),
-    "price-desc": ("Price: high to low", ("-price", "path")),
-    "newest": ("Newest", ("-first_published_at", "-pk")),
-    "name": ("Name", ("title", "pk")),
+    "featured": (pgettext_lazy("sort order", "Featured"), ("path",)),
+    "price-asc": (_("Price: low to high"), ("price", "path")),
+    "price-desc": (_("Price: high to low"), ("-price", "path")),
+    "newest": (pgettext_lazy("sort order", "Newest"), ("-first_published_at", "-pk")),
+    "name": (pgettext_lazy("sort order", "Name"), ("title", "pk")),
 }
 MAX_PRICE = money.MAX_AMOUNT
 
@@ -75,7 +78,7 @@ class ListingOptions:
 
     @property
     def sort_choices(self):
-        return [(key, label) for key, (label, _) in SORTS.items()]
+        return [(key, label) for key, (label, _ordering) in SORTS.items()]
 
     @property
     def is_filtered(self):

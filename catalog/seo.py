@@ -7,7 +7,8 @@ OUT_OF_STOCK = "https://schema.org/OutOfStock"
 
 
 def product_json_ld(product, request, shop, gallery, variant_options, available):
-    """JSON-LD for a product page; availability comes from stock, prices in the base currency."""
+    """JSON-LD for a product page, in the active language (the page's); availability comes
+    from stock, prices in the base currency."""
     url = product.get_full_url(request)
     images = []
     for item in gallery:
@@ -37,10 +38,11 @@ def product_json_ld(product, request, shop, gallery, variant_options, available)
     else:
         offers = offer(product.price, product.sku, available > 0)
 
+    name, other_name = product.names()
     data = {
         "@context": "https://schema.org",
         "@type": "Product",
-        "name": product.title,
+        "name": name,
         "sku": product.sku,
         "description": product.search_description or product.summary,
         "url": url,
@@ -48,6 +50,6 @@ def product_json_ld(product, request, shop, gallery, variant_options, available)
     }
     if images:
         data["image"] = images
-    if product.khmer_name:
-        data["alternateName"] = product.khmer_name
+    if other_name:
+        data["alternateName"] = other_name
     return data

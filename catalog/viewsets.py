@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic.models import EditView, IndexView
@@ -14,19 +15,19 @@ from catalog.models import ProductVariant, StockRecord
 from kernel.permissions import ReadAndChangeOnly
 
 STOCK_STATES = [
-    ("low", "Low stock (at or below threshold)"),
-    ("sold_out", "Sold out"),
-    ("needs_attention", "Low or sold out"),
-    ("ok", "In stock"),
+    ("low", _("Low stock (at or below threshold)")),
+    ("sold_out", _("Sold out")),
+    ("needs_attention", _("Low or sold out")),
+    ("ok", _("In stock")),
 ]
 
 
 class StockFilterSet(WagtailFilterSet):
     state = django_filters.ChoiceFilter(
-        label="Stock level",
+        label=_("Stock level"),
         choices=STOCK_STATES,
         method="filter_state",
-        empty_label="All",
+        empty_label=_("All"),
     )
 
     class Meta:
@@ -44,6 +45,8 @@ class StockFilterSet(WagtailFilterSet):
 
 
 class StockIndexView(IndexView):
+    page_title = _("Stock records")
+
     def get_base_queryset(self):
         variants = ProductVariant.objects.filter(pk=OuterRef("variant_key"))
         return (
@@ -59,8 +62,9 @@ class StockIndexView(IndexView):
 
 class StockEditForm(forms.ModelForm):
     reason = forms.CharField(
+        label=_("Reason"),
         max_length=255,
-        help_text="Why the level changes: a delivery arrived, a count, breakage...",
+        help_text=_("Why the level changes: a delivery arrived, a count, breakage..."),
     )
     # The level the form showed, so the change is applied as a difference.
     seen_quantity = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
@@ -98,21 +102,22 @@ class StockLevelColumn(Column):
 
 class StockViewSet(ModelViewSet):
     model = StockRecord
-    menu_label = "Inventory"
+    menu_label = _("Inventory")
+    menu_name = "inventory"
     icon = "tasks"
     index_view_class = StockIndexView
     copy_view_enabled = False
     list_display = [
         TitleColumn(
             "product",
-            label="Product",
+            label=_("Product"),
             accessor="item_title",
             get_url=lambda record: reverse("inventory:edit", args=[record.pk]),
         ),
-        Column("sku", label="SKU", accessor="item_sku"),
-        StockLevelColumn("quantity", label="Available", sort_key="quantity"),
-        Column("low_stock_threshold", label="Low at", sort_key="low_stock_threshold"),
-        Column("updated_at", label="Updated", sort_key="updated_at"),
+        Column("sku", label=_("SKU"), accessor="item_sku"),
+        StockLevelColumn("quantity", label=_("Available"), sort_key="quantity"),
+        Column("low_stock_threshold", label=_("Low at"), sort_key="low_stock_threshold"),
+        Column("updated_at", label=_("Updated"), sort_key="updated_at"),
     ]
     filterset_class = StockFilterSet
     search_fields = ["product__title", "product__sku"]

@@ -3,6 +3,7 @@
 import secrets
 
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -10,7 +11,7 @@ from rest_framework.response import Response
 
 from checkout import cart as carts
 from checkout import serializers
-from checkout.models import PROVINCES, DeliveryMethod, Payment
+from checkout.models import PROVINCE_LABELS, PROVINCES, DeliveryMethod, Payment
 from checkout.orders import place_order
 from checkout.payments import check_payment
 from checkout.pricing import price_in
@@ -26,7 +27,7 @@ def shop_for(request):
 
 def validated(serializer_class, request):
     if not isinstance(request.data, dict):
-        raise ShopError("Send a JSON object.", code="malformed_request")
+        raise ShopError(_("Send a JSON object."), code="malformed_request")
     serializer = serializer_class(data=request.data)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
@@ -61,7 +62,7 @@ class CartAddView(ShopAPIView):
         return Response(
             {
                 "status": "success",
-                "message": "Item added to cart",
+                "message": _("Item added to cart"),
                 "cart_id": cart.pk,
                 "cart": serializers.cart_payload(contents, shop_for(request), request._request),
             }
@@ -102,6 +103,9 @@ class CheckoutOptionsView(ShopAPIView):
                 {
                     "delivery_methods": methods,
                     "provinces": PROVINCES,
+                    "province_choices": [
+                        {"value": value, "label": label} for value, label in PROVINCE_LABELS.items()
+                    ],
                     "currencies": [money.USD, money.KHR],
                 }
             ).data
@@ -120,15 +124,15 @@ class CheckoutView(ShopAPIView):
     )
     def post(self, request):
         if not isinstance(request.data, dict):
-            raise ShopError("Send a JSON object.", code="malformed_request")
+            raise ShopError(_("Send a JSON object."), code="malformed_request")
         checkout = serializers.CheckoutRequestSerializer(data=request.data)
         if not checkout.is_valid():
             fields = {name: [str(e) for e in errors] for name, errors in checkout.errors.items()}
-            raise ShopError("Please correct the fields listed.", code="invalid", fields=fields)
+            raise ShopError(_("Please correct the fields listed."), code="invalid", fields=fields)
         details = checkout.validated_data["details"]
         cart = carts.get_cart(request)
         if cart is None:
-            raise ShopError("Your cart is empty.", code="cart_empty", status=409)
+            raise ShopError(_("Your cart is empty."), code="cart_empty", status=409)
         order, created = place_order(cart, details, shop_for(request), user=request.user)
         remember_order(request, order)
         payment = order.payments.filter(status="pending").first()
@@ -161,7 +165,7 @@ class PaymentStatusView(ShopAPIView):
     def get(self, request, md5):
         payment = Payment.objects.select_related("order").filter(md5=md5).first()
         if payment is None or not can_see_order(request, payment.order):
-            raise NotFound("No such payment.", code="payment_not_found")
+            raise NotFound(_("No such payment."), code="payment_not_found")
         if payment.is_pending:
             check_payment(payment)
             payment = Payment.objects.select_related("order").get(pk=payment.pk)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CheckoutConfig(AppConfig):
@@ -6,7 +7,7 @@ class CheckoutConfig(AppConfig):
     happened through ``checkout.events``; messages and other side effects subscribe."""
 
     name = "checkout"
-    verbose_name = "Checkout"
+    verbose_name = _("Checkout")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

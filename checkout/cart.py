@@ -123,27 +123,37 @@ def resolve_item(product_id, variant_id=None, catalog=None):
     products, variants = catalog or _catalog_for({product_id})
     product = products.get(product_id)
     if product is None:
-        raise NotFound("That product is not available.", code="product_not_found")
+        raise NotFound(_("That product is not available."), code="product_not_found")
     own = [v for v in variants.values() if v.product_id == product.pk]
     if own:
         if variant_id in (None, ""):
             raise ShopError(
-                f"Please choose a {product.variant_label.lower() or 'variant'}.",
+                _("Please choose a %(option)s.") % {"option": _variant_word(product.variant_label)},
                 code="variant_required",
-                fields={"variant_id": ["This product comes in several variants."]},
+                fields={"variant_id": [_("This product comes in several variants.")]},
             )
         variant = next((v for v in own if v.pk == variant_id), None)
         if variant is None:
-            raise NotFound("That variant is not available.", code="variant_not_found")
+            raise NotFound(_("That variant is not available."), code="variant_not_found")
         return product, variant
     if variant_id not in (None, ""):
-        raise NotFound("That product has no variants.", code="variant_not_found")
+        raise NotFound(_("That product has no variants."), code="variant_not_found")
     return product, None
+
+
+def _variant_word(label):
+    """What a product's variants differ by, as a word inside a sentence: the editor's label, or
+    the shop's own word for the stored default ("Option") or no label."""
+    if label == "Option":  # ProductPage.variant_label's default, stored in English
+        return _("option")
+    return label.lower() or _("variant")
 
 
 def _check_quantity(quantity):
     if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 1:
-        raise ShopError("Quantity must be a whole number of at least 1.", code="invalid_quantity")
+        raise ShopError(
+            _("Quantity must be a whole number of at least 1."), code="invalid_quantity"
+        )
 
 
 def line_limit_error(limit, title):
@@ -187,12 +197,12 @@ def _check_stock(item_key, quantity, title, available=None):
     if available is None:
         available = available_quantities([item_key])[item_key]
     if available <= 0:
-        raise Conflict(f"{title} is sold out.", code="out_of_stock")
+        raise Conflict(_("%(title)s is sold out.") % {"title": title}, code="out_of_stock")
     if quantity > available:
         raise Conflict(
-            f"Only {available} of {title} left.",
+            _("Only %(count)d of %(title)s left.") % {"count": available, "title": title},
             code="insufficient_stock",
-            fields={"quantity": [f"At most {available}."]},
+            fields={"quantity": [_("At most %(limit)d.") % {"limit": available}]},
         )
 
 
@@ -238,7 +248,7 @@ def _line(cart, line_id):
         else None
     )
     if line is None:
-        raise NotFound("That line is not in your cart.", code="line_not_found")
+        raise NotFound(_("That line is not in your cart."), code="line_not_found")
     return line
 
 
@@ -300,9 +310,9 @@ class CartItem:
     def problem(self):
         """Why this line cannot be bought as it stands, in words; empty when it can."""
         if self.available <= 0:
-            return "Sold out: please remove it to check out."
+            return _("Sold out: please remove it to check out.")
         if self.line.quantity > self.available:
-            return f"Only {self.available} left: please lower the quantity."
+            return _("Only %(count)d left: please lower the quantity.") % {"count": self.available}
         if self.line.quantity > self.limit:
             return _("At most %(limit)d per order: please lower the quantity.") % {
                 "limit": self.limit

@@ -4,8 +4,10 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from checkout.models import PROVINCES, DeliveryMethod
+from checkout.models import PROVINCE_LABELS, DeliveryMethod
 from checkout.orders import CheckoutDetails
 from kernel import money
 from kernel.input import StorableTextForm
@@ -23,7 +25,7 @@ def normalize_cambodian_phone(raw):
     match = PHONE_PATTERN.match(compact)
     if not match:
         raise ValidationError(
-            "Enter a Cambodian phone number, like 012 345 678 or +855 12 345 678.",
+            _("Enter a Cambodian phone number, like 012 345 678 or +855 12 345 678."),
             code="invalid_phone",
         )
     return f"+855{match.group(1)}"
@@ -35,41 +37,51 @@ class DeliveryChoiceField(forms.ModelChoiceField):
 
 
 class CheckoutForm(StorableTextForm, forms.Form):
-    name = forms.CharField(max_length=120, label="Full name")
+    name = forms.CharField(max_length=120, label=gettext_lazy("Full name"))
     email = forms.EmailField(
-        max_length=EMAIL_MAX_LENGTH, label="E-mail", help_text="We send your receipt here."
+        max_length=EMAIL_MAX_LENGTH,
+        label=gettext_lazy("E-mail"),
+        help_text=gettext_lazy("We send your receipt here."),
     )
     phone = forms.CharField(
-        max_length=30, label="Phone", help_text="For the courier, e.g. 012 345 678."
+        max_length=30,
+        label=gettext_lazy("Phone"),
+        help_text=gettext_lazy("For the courier, e.g. 012 345 678."),
     )
-    province = forms.ChoiceField(choices=[(p, p) for p in PROVINCES], label="Province or city")
+    # The value is the province's English name (what orders store); the label is translated.
+    province = forms.ChoiceField(
+        choices=list(PROVINCE_LABELS.items()), label=gettext_lazy("Province or city")
+    )
     address = forms.CharField(
         max_length=500,
-        label="Address",
+        label=gettext_lazy("Address"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="House number, street, village or sangkat, khan or district.",
+        help_text=gettext_lazy("House number, street, village or sangkat, khan or district."),
     )
     delivery_method = DeliveryChoiceField(
         queryset=DeliveryMethod.objects.none(),
         to_field_name="code",
         widget=forms.RadioSelect,
         empty_label=None,
-        label="Delivery",
+        label=gettext_lazy("Delivery"),
     )
     currency = forms.ChoiceField(
-        choices=[(money.USD, "US dollars (USD)"), (money.KHR, "Riel (KHR)")],
+        choices=[
+            (money.USD, gettext_lazy("US dollars (USD)")),
+            (money.KHR, gettext_lazy("Riel (KHR)")),
+        ],
         widget=forms.RadioSelect,
         initial=money.USD,
-        label="Pay in",
+        label=gettext_lazy("Pay in"),
     )
     note = forms.CharField(
         max_length=500,
         required=False,
-        label="Note for the shop (optional)",
+        label=gettext_lazy("Note for the shop (optional)"),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     save_address = forms.BooleanField(
-        required=False, initial=True, label="Save this address to my account"
+        required=False, initial=True, label=gettext_lazy("Save this address to my account")
     )
 
     def __init__(self, *args, **kwargs):
@@ -86,7 +98,7 @@ class CheckoutForm(StorableTextForm, forms.Form):
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
         if not name:
-            raise ValidationError("Please enter your name.")
+            raise ValidationError(_("Please enter your name."))
         return name
 
     def details(self):

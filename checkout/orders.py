@@ -11,8 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from catalog.inventory import OutOfStock, reserve_stock
@@ -28,6 +27,7 @@ from checkout.models import (
     Status,
     new_order_number,
     new_order_token,
+    province_label,
 )
 from checkout.payments import create_payment
 from checkout.pricing import quote
@@ -49,7 +49,7 @@ def cancel_by_shopper(order, user=None):
         only_from={Status.AWAITING_PAYMENT},
     )
     if changed is None:
-        raise Conflict("This order can no longer be cancelled.", code="cannot_cancel")
+        raise Conflict(_("This order can no longer be cancelled."), code="cannot_cancel")
     return changed
 
 
@@ -96,6 +96,11 @@ class CheckoutDetails:
     currency: str
     note: str = ""
 
+    @property
+    def province_label(self):
+        """The province as the shopper reads it, in the active language."""
+        return province_label(self.province)
+
 
 def payment_window():
     return timedelta(minutes=settings.SHOP_PAYMENT_WINDOW_MINUTES)
@@ -118,7 +123,7 @@ def place_order(cart, details, shop, user=None, language=None):
     order's e-mails and pages speak it.
     """
     if details.currency not in (money.USD, money.KHR):
-        raise ShopError("Choose to pay in USD or KHR.", fields={"currency": ["USD or KHR."]})
+        raise ShopError(_("Choose to pay in USD or KHR."), fields={"currency": [_("USD or KHR.")]})
     with transaction.atomic():
         cart = Cart.objects.select_for_update().get(pk=cart.pk)
         contents = cart_contents(cart, shop=shop)
@@ -126,7 +131,7 @@ def place_order(cart, details, shop, user=None, language=None):
             recent = cart.last_order
             if recent is not None and recent.created_at > timezone.now() - REPLAY_WINDOW:
                 return recent, False
-            raise Conflict("Your cart is empty.", code="cart_empty")
+            raise Conflict(_("Your cart is empty."), code="cart_empty")
         check_order_limits(contents, shop)
         wanted = reserve(contents)
         prices = quote(contents.items, details.delivery_method, details.currency, shop)
@@ -210,13 +215,15 @@ def reserve(contents):
     except OutOfStock as shortage:
         titles = {item.line.item_key: item.title for item in contents.items}
         problems = {
-            f"line_{item.id}": [f"Only {shortage.shortages[item.line.item_key]} left."]
+            f"line_{item.id}": [
+                _("Only %(count)d left.") % {"count": shortage.shortages[item.line.item_key]}
+            ]
             for item in contents.items
             if item.line.item_key in shortage.shortages
         }
         names = ", ".join(titles[key] for key in shortage.shortages if key in titles)
         raise Conflict(
-            f"Not enough stock left for: {names}. Please update your cart.",
+            _("Not enough stock left for: %(names)s. Please update your cart.") % {"names": names},
             code="insufficient_stock",
             fields=problems,
         ) from shortage
@@ -253,7 +260,7 @@ def _save_with_unique_number(order, attempts=5):
 def mark_paid_by_hand(order_id, by, reason):
     """Staff record a payment made outside KHQR (cash at the counter, a bank transfer)."""
     if not reason or not reason.strip():
-        raise ShopError("Say how the order was paid.", fields={"reason": ["Required."]})
+        raise ShopError(_("Say how the order was paid."), fields={"reason": [_("Required.")]})
     changed = change_status(
         order_id,
         Status.PAID,

@@ -19,7 +19,7 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from checkout import events
@@ -274,13 +274,14 @@ def _record_paid(order, payment, tx, by=None):
         logger.error("Transaction %s is already credited to another payment", tx.hash)
         return "ignored"
     if tx.currency != payment.currency or tx.amount != payment.amount:
-        _store_transaction(
-            payment,
-            tx,
-            PaymentStatus.MISMATCH,
-            reason=f"Received {money.format_money(tx.amount, tx.currency) if tx.currency in (money.USD, money.KHR) else tx.amount} "
-            f"instead of {money.format_money(payment.amount, payment.currency)}.",
-        )
+        with translation.override("en"):  # stored text, written in English like every reason
+            received = (
+                money.format_money(tx.amount, tx.currency)
+                if tx.currency in (money.USD, money.KHR)
+                else tx.amount
+            )
+            reason = f"Received {received} instead of {money.format_money(payment.amount, payment.currency)}."
+        _store_transaction(payment, tx, PaymentStatus.MISMATCH, reason=reason)
         events.payment_needs_attention.send(sender=Payment, payment=payment)
         return "mismatch"
     paid_in_time = tx.created_ms is None or tx.created_ms <= payment.expires_at.timestamp() * 1000
@@ -289,10 +290,12 @@ def _record_paid(order, payment, tx, by=None):
         or order.status != Status.AWAITING_PAYMENT
         or payment.status != PaymentStatus.PENDING
     ):
+        # Stored for staff in English, like the rest of the audit trail (whichever shopper's
+        # language this request speaks).
+        with translation.override(None):
+            status_words = str(Status(order.status).label).lower()
         when = (
-            "after the code expired"
-            if not paid_in_time
-            else f"while the order was {order.get_status_display().lower()}"
+            "after the code expired" if not paid_in_time else f"while the order was {status_words}"
         )
         _store_transaction(payment, tx, PaymentStatus.LATE, reason=f"Paid {when}.")
         events.payment_needs_attention.send(sender=Payment, payment=payment)
@@ -310,7 +313,7 @@ def reinstate_late_payment(payment_id, by=None):
         order = Order.objects.select_for_update().get(pk=order_id)
         payment = Payment.objects.select_for_update().get(pk=payment_id)
         if payment.status != PaymentStatus.LATE or payment.resolved_at:
-            raise Conflict("Only an unresolved late payment can be reinstated.", code="not_late")
+            raise Conflict(_("Only an unresolved late payment can be reinstated."), code="not_late")
         # The payment is marked paid first: the receipt queued by set_status reads it (its
         # Bakong reference). If the stock is gone, set_status raises and nothing is saved.
         payment.status = PaymentStatus.PAID
@@ -329,7 +332,7 @@ def resolve_payment(payment_id, by, note):
     if not note:
         raise ShopError(
             _("Say how it was resolved (for example: refunded by ABA transfer)."),
-            fields={"reason": ["Required."]},
+            fields={"reason": [_("Required.")]},
         )
     with transaction.atomic():
         order_id = Payment.objects.filter(pk=payment_id).values_list("order_id", flat=True).get()

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from checkout.cart import MAX_LINE_QUANTITY
@@ -13,16 +14,50 @@ from kernel import money
 CENTS = Decimal("0.01")
 
 
+# DRF has no Khmer: the input fields below carry their refusals as the shop's own messages
+# (DRF's English wording), so an API client gets them in the request's language.
+FIELD_MESSAGES = {
+    "required": _("This field is required."),
+    "null": _("This field may not be null."),
+}
+
+
+class IntegerField(serializers.IntegerField):
+    default_error_messages = FIELD_MESSAGES | {
+        "invalid": _("A valid integer is required."),
+        "max_value": _("Ensure this value is less than or equal to {max_value}."),
+        "min_value": _("Ensure this value is greater than or equal to {min_value}."),
+        "max_string_length": _("String value too large."),
+    }
+
+
+class CharField(serializers.CharField):
+    default_error_messages = FIELD_MESSAGES | {
+        "invalid": _("Not a valid string."),
+        "blank": _("This field may not be blank."),
+        "max_length": _("Ensure this field has no more than {max_length} characters."),
+        "min_length": _("Ensure this field has at least {min_length} characters."),
+    }
+
+
+class EmailField(CharField, serializers.EmailField):
+    default_error_messages = {"invalid": _("Enter a valid email address.")}
+
+
+class ChoiceField(serializers.ChoiceField):
+    default_error_messages = FIELD_MESSAGES | {
+        "invalid_choice": _('"{input}" is not a valid choice.'),
+    }
+
+
 class AddToCartSerializer(serializers.Serializer):
-    product_id = serializers.IntegerField(min_value=1)
-    variant_id = serializers.IntegerField(min_value=1, required=False, allow_null=True)
-    quantity = serializers.IntegerField(
-        min_value=1, max_value=MAX_LINE_QUANTITY, required=False, default=1
-    )
+    product_id = IntegerField(min_value=1)
+    variant_id = IntegerField(min_value=1, required=False, allow_null=True)
+    quantity = IntegerField(min_value=1, max_value=MAX_LINE_QUANTITY, required=False, default=1)
 
 
 class LineUpdateSerializer(serializers.Serializer):
-    quantity = serializers.IntegerField(min_value=1, max_value=MAX_LINE_QUANTITY)
+    quantity = IntegerField(min_value=1, max_value=MAX_LINE_QUANTITY)
 
 
 class CheckoutRequestSerializer(serializers.Serializer):
@@ -31,14 +66,17 @@ class CheckoutRequestSerializer(serializers.Serializer):
     number, a delivery method on offer, text a database can store) are the checkout page's
     form, run by ``validate``, so the page and the API accept exactly the same details."""
 
-    email = serializers.EmailField(max_length=EMAIL_MAX_LENGTH)
-    name = serializers.CharField(max_length=120)
-    phone = serializers.CharField(max_length=30, help_text="A Cambodian number.")
-    address = serializers.CharField(max_length=500)
-    province = serializers.ChoiceField(choices=PROVINCES)
-    delivery_method = serializers.CharField(help_text="A code from /api/checkout/options/.")
-    currency = serializers.ChoiceField(choices=[money.USD, money.KHR])
-    note = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    email = EmailField(max_length=EMAIL_MAX_LENGTH)
+    name = CharField(max_length=120)
+    phone = CharField(max_length=30, help_text="A Cambodian number.")
+    address = CharField(max_length=500)
+    province = ChoiceField(
+        choices=PROVINCES,
+        help_text="A province's English name (the values of /api/checkout/options/).",
+    )
+    delivery_method = CharField(help_text="A code from /api/checkout/options/.")
+    currency = ChoiceField(choices=[money.USD, money.KHR])
+    note = CharField(max_length=500, required=False, allow_blank=True)
 
     def validate(self, attrs):
         form = CheckoutForm(data={name: str(value) for name, value in attrs.items()})
@@ -135,9 +173,15 @@ class DeliveryMethodSerializer(serializers.Serializer):
     currency = serializers.CharField()
 
 
+class ProvinceSerializer(serializers.Serializer):
+    value = serializers.CharField(help_text="What the checkout's province field takes.")
+    label = serializers.CharField(help_text="Its name in the request's language.")
+
+
 class CheckoutOptionsSerializer(serializers.Serializer):
     delivery_methods = DeliveryMethodSerializer(many=True)
     provinces = serializers.ListField(child=serializers.CharField())
+    province_choices = ProvinceSerializer(many=True)
     currencies = serializers.ListField(child=serializers.CharField())
 
 

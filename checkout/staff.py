@@ -2,6 +2,7 @@
 allows (``Order.staff_moves``, from ``TRANSITIONS``), notes, and asking for a message again.
 The admin's views only translate a button press into ``perform_staff_action``."""
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from checkout import events
@@ -34,7 +35,7 @@ def perform_staff_action(order_id, action, by, reason=""):
     order = Order.objects.get(pk=order_id)
     if action == NOTE:
         if not reason:
-            raise ShopError(_("Write the note first."), fields={"reason": ["Required."]})
+            raise ShopError(_("Write the note first."), fields={"reason": [_("Required.")]})
         OrderNote.objects.create(order=order, author=by, text=reason)
         return _("Note added.")
     if action in (RESEND_PAYMENT_REQUEST, RESEND_RECEIPT):
@@ -62,13 +63,17 @@ def perform_staff_action(order_id, action, by, reason=""):
     if needs_reason and not reason:
         raise ShopError(
             _("%(action)s: please give a reason.") % {"action": label},
-            fields={"reason": ["Required."]},
+            fields={"reason": [_("Required.")]},
         )
     if target == Status.PAID:
         mark_paid_by_hand(order.pk, by, reason)
     else:
+        if not reason:
+            # The audit trail's own words are stored in English, whoever pressed the button.
+            with translation.override(None):
+                reason = str(label)
         changed = change_status(
-            order.pk, target, by=by, reason=reason or label, only_from={Status(order.status)}
+            order.pk, target, by=by, reason=reason, only_from={Status(order.status)}
         )
         if changed is None:  # moved on since the page was shown (another click, a colleague)
             raise Conflict(

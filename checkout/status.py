@@ -4,6 +4,7 @@ announce the change (``checkout.events.order_status_changed``)."""
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from catalog.inventory import OutOfStock, release_stock, reserve_stock
 from checkout import events
@@ -28,7 +29,8 @@ def set_status(order, new_status, by=None, reason=""):
     old_status = Status(order.status)
     if new_status not in TRANSITIONS[old_status]:
         raise InvalidTransition(
-            f"An order that is {old_status.label.lower()} cannot become {new_status.label.lower()}."
+            _("An order that is %(old)s cannot become %(new)s.")
+            % {"old": old_status.label.lower(), "new": new_status.label.lower()}
         )
     # Stock first: when it is gone, nothing about the order changes, in memory either.
     fields = ["status"]
@@ -41,7 +43,7 @@ def set_status(order, new_status, by=None, reason=""):
             reserve_stock(order.reserved_items())
         except OutOfStock as shortage:
             raise Conflict(
-                "The items of this order are no longer in stock.", code="insufficient_stock"
+                _("The items of this order are no longer in stock."), code="insufficient_stock"
             ) from shortage
         order.stock_released = False
         fields.append("stock_released")

@@ -62,13 +62,13 @@ def cart_add(request):
     quantity = _int(source.get("quantity") or 1)
     try:
         if product_id is None:
-            raise ShopError("Choose a product first.")
+            raise ShopError(_("Choose a product first."))
         product, variant = carts.resolve_item(product_id, variant_id)
         if quantity is None:
-            raise ShopError("Quantity must be a whole number of at least 1.")
+            raise ShopError(_("Quantity must be a whole number of at least 1."))
         if request.method == "POST":
             carts.add_item(carts.get_cart(request, create=True), product_id, variant_id, quantity)
-            messages.success(request, "Item added to cart.")
+            messages.success(request, _("Item added to cart."))
             return redirect("checkout:cart")
     except ShopError as error:
         messages.error(request, error.message)
@@ -89,7 +89,7 @@ def cart_line_update(request, line_id):
             carts.remove_line(cart, line_id)
         else:
             carts.set_line_quantity(cart, line_id, quantity if quantity is not None else -1)
-            messages.success(request, "Cart updated.")
+            messages.success(request, _("Cart updated."))
     except ShopError as error:
         messages.error(request, error.message)
     return redirect("checkout:cart")
@@ -99,7 +99,7 @@ def cart_line_update(request, line_id):
 def cart_line_remove(request, line_id):
     try:
         carts.remove_line(carts.get_cart(request), line_id)
-        messages.success(request, "Item removed.")
+        messages.success(request, _("Item removed."))
     except ShopError as error:
         messages.error(request, error.message)
     return redirect("checkout:cart")
@@ -108,10 +108,10 @@ def cart_line_remove(request, line_id):
 def _checkout_ready(request):
     contents = carts.cart_contents(carts.get_cart(request), with_images=True)
     if contents.is_empty:
-        messages.info(request, "Your cart is empty.")
+        messages.info(request, _("Your cart is empty."))
         return None, redirect("checkout:cart")
     if contents.has_problems:
-        messages.error(request, "Some items in your cart are no longer available as ordered.")
+        messages.error(request, _("Some items in your cart are no longer available as ordered."))
         return None, redirect("checkout:cart")
     return contents, None
 
@@ -191,7 +191,7 @@ def checkout_review(request):
         remember_order(request, order)
         request.session["last_order_token"] = order.token
         request.session.pop(CHECKOUT_SESSION_KEY, None)
-        return redirect(order)
+        return redirect("checkout:order", token=order.token)
     prices = quote(contents.items, details.delivery_method, details.currency, shop)
     return render(
         request,
@@ -219,13 +219,21 @@ def order_page(request, token):
     order = get_object_or_404(Order.objects.prefetch_related("lines"), token=token)
     remember_order(request, order)
     payment = order.payments.first()
-    context = {"order": order, "payment": payment, "shop": ShopSettings.for_request(request)}
+    # This page in the language the shopper is reading it in (the URL's), which may not be the
+    # one they ordered in (``order.get_absolute_url``): the script reloads it, Bakong returns to it.
+    order_url = reverse("checkout:order", args=[order.token])
+    context = {
+        "order": order,
+        "payment": payment,
+        "shop": ShopSettings.for_request(request),
+        "order_url": order_url,
+    }
     if payment is not None and payment.is_pending:
         context["qr_image_url"] = ensure_qr_image(payment)
         # Asked once per payment; the page shows the link on phones only.
         context["deeplink"] = ensure_deeplink(
             payment,
-            callback_url=request.build_absolute_uri(order.get_absolute_url()),
+            callback_url=request.build_absolute_uri(order_url),
             icon_url=request.build_absolute_uri(static("img/logo.svg")),
         )
     context["paid_payment"] = order.paid_payment
@@ -238,10 +246,10 @@ def order_new_payment(request, token):
     order = get_object_or_404(Order, token=token)
     try:
         new_payment_attempt(order.pk)
-        messages.success(request, "Here is a new payment code.")
+        messages.success(request, _("Here is a new payment code."))
     except ShopError as error:
         messages.error(request, error.message)
-    return redirect(order)
+    return redirect("checkout:order", token=order.token)
 
 
 @require_POST
@@ -249,7 +257,7 @@ def order_cancel(request, token):
     order = get_object_or_404(Order, token=token)
     try:
         cancel_by_shopper(order, user=request.user)
-        messages.success(request, "Your order is cancelled. Nothing was charged.")
+        messages.success(request, _("Your order is cancelled. Nothing was charged."))
     except ShopError as error:
         messages.error(request, error.message)
-    return redirect(order)
+    return redirect("checkout:order", token=order.token)

@@ -6,11 +6,13 @@ Every error answers ``{"status": "error", "error": {"code", "message", "fields"}
 """
 
 import logging
+import math
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import exceptions, serializers, status
@@ -29,13 +31,17 @@ logger = logging.getLogger(__name__)
 
 
 def error_body(code, message, fields=None):
-    return {"status": "error", "error": {"code": code, "message": message, "fields": fields or {}}}
+    """The error shape. ``message`` (lazy or not) is text in the request's language by now."""
+    return {
+        "status": "error",
+        "error": {"code": code, "message": str(message), "fields": fields or {}},
+    }
 
 
 class CsrfProtectedWrites(BasePermission):
     """Writes need a valid CSRF token, for guests too (DRF only checks logged-in users)."""
 
-    message = "CSRF token missing or incorrect."
+    message = gettext_lazy("CSRF token missing or incorrect.")
 
     def has_permission(self, request, view):
         if request.method in SAFE_METHODS:
@@ -44,20 +50,63 @@ class CsrfProtectedWrites(BasePermission):
         return True
 
 
+# DRF's refusals: the error code, and the shop's message for them (DRF has no Khmer). The
+# message replaces DRF's own default one; a detail the raiser wrote itself is kept (except for
+# the first three, whose message always says it better). Method not allowed and throttled
+# are worded in ``drf_message`` (they carry the method, the wait).
 ERROR_CODES = {
-    exceptions.ParseError: ("malformed_request", "The request body is not valid JSON."),
+    exceptions.ParseError: (
+        "malformed_request",
+        gettext_lazy("The request body is not valid JSON."),
+    ),
     exceptions.UnsupportedMediaType: (
         "unsupported_media_type",
-        "Send JSON with the header Content-Type: application/json.",
+        gettext_lazy("Send JSON with the header Content-Type: application/json."),
     ),
+    exceptions.NotFound: ("not_found", gettext_lazy("Not found.")),
     exceptions.MethodNotAllowed: ("method_not_allowed", None),
-    exceptions.NotAuthenticated: ("not_authenticated", None),
-    exceptions.AuthenticationFailed: ("not_authenticated", None),
-    exceptions.PermissionDenied: ("forbidden", None),
-    exceptions.NotFound: ("not_found", "Not found."),
+    exceptions.NotAuthenticated: (
+        "not_authenticated",
+        gettext_lazy("Authentication credentials were not provided."),
+    ),
+    exceptions.AuthenticationFailed: (
+        "not_authenticated",
+        gettext_lazy("Incorrect authentication credentials."),
+    ),
+    exceptions.PermissionDenied: (
+        "forbidden",
+        gettext_lazy("You do not have permission to perform this action."),
+    ),
     exceptions.Throttled: ("too_many_requests", None),
-    exceptions.NotAcceptable: ("not_acceptable", None),
+    exceptions.NotAcceptable: (
+        "not_acceptable",
+        gettext_lazy("Could not satisfy the request Accept header."),
+    ),
 }
+ALWAYS_OURS = (exceptions.ParseError, exceptions.UnsupportedMediaType, exceptions.NotFound)
+
+
+def drf_message(exc, context, message):
+    """The message for one of DRF's refusals, in the request's language."""
+    if isinstance(exc, exceptions.MethodNotAllowed):
+        request = context.get("request")
+        method = getattr(request, "method", "") or ""
+        return _('Method "%(method)s" not allowed.') % {"method": method}
+    if isinstance(exc, exceptions.Throttled):
+        if exc.wait is None:
+            return _("Request was throttled.")
+        wait = math.ceil(exc.wait)  # whole seconds, as DRF says it
+        return ngettext(
+            "Request was throttled. Expected available in %(wait)d second.",
+            "Request was throttled. Expected available in %(wait)d seconds.",
+            wait,
+        ) % {"wait": wait}
+    detail = str(exc.detail) if hasattr(exc, "detail") else str(exc)
+    if message is None:
+        return detail
+    if isinstance(exc, ALWAYS_OURS) or detail == str(exc.default_detail):
+        return message
+    return detail
 
 
 def request_refused(exc):
@@ -88,12 +137,12 @@ def exception_handler(exc, context):
     if response is None:
         logger.exception("Unexpected error in the API", exc_info=exc)
         return Response(
-            error_body("server_error", "Something went wrong on our side. Please try again."),
+            error_body("server_error", _("Something went wrong on our side. Please try again.")),
             status=status.HTTP_500_INTERNAL_SERVER_ERROR,
         )
     if isinstance(exc, exceptions.ValidationError):
         fields = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
-        response.data = error_body("invalid", "Please correct the fields listed.", fields)
+        response.data = error_body("invalid", _("Please correct the fields listed."), fields)
         return response
     code, message = next(
         (value for kind, value in ERROR_CODES.items() if isinstance(exc, kind)),
@@ -101,16 +150,18 @@ def exception_handler(exc, context):
     )
     detail = str(exc.detail) if hasattr(exc, "detail") else str(exc)
     if isinstance(exc, BodyRefused):
-        message = detail
-    if isinstance(exc, exceptions.PermissionDenied) and "CSRF" in detail:
-        code, message = "csrf_failed", "CSRF token missing or incorrect: reload the page."
-    response.data = error_body(code, message or detail)
+        message = detail  # the shop's own message, translated where it was raised
+    elif isinstance(exc, exceptions.PermissionDenied) and "CSRF" in detail:
+        code, message = "csrf_failed", _("CSRF token missing or incorrect: reload the page.")
+    else:
+        message = drf_message(exc, context, message)
+    response.data = error_body(code, message)
     return response
 
 
 @csrf_exempt  # it only ever answers 404; CSRF would turn unknown writes into HTML 403s
 def api_not_found(request, *args, **kwargs):
-    return JsonResponse(error_body("not_found", "No such API endpoint."), status=404)
+    return JsonResponse(error_body("not_found", _("No such API endpoint.")), status=404)
 
 
 class ErrorDetailSerializer(serializers.Serializer):
@@ -186,7 +237,7 @@ def csrf_failure(request, reason=""):
     """Django's CSRF rejection: JSON in the API's error shape under /api/, else the usual page."""
     if request.path.startswith("/api/"):
         return JsonResponse(
-            error_body("csrf_failed", "CSRF token missing or incorrect: reload the page."),
+            error_body("csrf_failed", _("CSRF token missing or incorrect: reload the page.")),
             status=403,
         )
     from django.views.csrf import csrf_failure as default_failure

@@ -82,7 +82,12 @@ class ShopLocaleMiddleware(LocaleMiddleware):
             # one in their Wagtail account (Wagtail applies that choice itself).
             language = shop_language(ShopSettings.for_request(request).owner_language)
         elif not language:
-            language = visitor_language(request, ShopSettings.for_request(request).default_language)
+            default = ShopSettings.for_request(request).default_language
+            language = visitor_language(request, default)
+            if request.path_info.startswith("/api/"):
+                # The storefront script sends the page's language: answer in it, even when
+                # the cookie remembers another choice (a /km/ page opened from a search).
+                language = browser_language(request.headers.get("Accept-Language")) or language
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
 

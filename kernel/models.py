@@ -19,10 +19,10 @@ from kernel.memo import remembered
 HARD_MAX_LINE_QUANTITY = 99
 
 KHR_STEP_CHOICES = [
-    (1, "1 riel"),
-    (100, "100 riel"),
-    (500, "500 riel"),
-    (1000, "1,000 riel"),
+    (1, _("1 riel")),
+    (100, _("100 riel")),
+    (500, _("500 riel")),
+    (1000, _("1,000 riel")),
 ]
 
 
@@ -30,44 +30,48 @@ KHR_STEP_CHOICES = [
 class ShopSettings(BaseSiteSetting):
     """What editors set once for the whole shop: identity, contacts and money."""
 
-    shop_name = models.CharField(max_length=80, default="Angkor Market")
-    tagline = models.CharField(max_length=160, blank=True)
+    shop_name = models.CharField(_("shop name"), max_length=80, default="Angkor Market")
+    tagline = models.CharField(_("tagline"), max_length=160, blank=True)
     logo = models.ForeignKey(
         "wagtailimages.Image",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("logo"),
     )
-    email = models.EmailField(blank=True)
-    phone = models.CharField(max_length=40, blank=True)
-    address = models.TextField(blank=True)
-    opening_hours = models.CharField(max_length=120, blank=True)
-    facebook_url = models.URLField(blank=True)
-    telegram_url = models.URLField(blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    opening_hours = models.CharField(_("opening hours"), max_length=120, blank=True)
+    facebook_url = models.URLField(_("facebook url"), blank=True)
+    telegram_url = models.URLField(_("telegram url"), blank=True)
 
     base_currency = models.CharField(
+        _("base currency"),
         max_length=3,
         choices=money.CURRENCY_CHOICES,
         default=money.USD,
-        help_text="The currency product prices are entered in.",
+        help_text=_("The currency product prices are entered in."),
     )
     khr_per_usd = models.DecimalField(
-        "KHR per USD",
+        _("KHR per USD"),
         max_digits=10,
         decimal_places=2,
         default=Decimal("4100"),
         validators=[MinValueValidator(Decimal("1"))],
-        help_text="Exchange rate used to show and charge the other currency.",
+        help_text=_("Exchange rate used to show and charge the other currency."),
     )
     khr_rounding_step = models.PositiveIntegerField(
-        "KHR rounding step",
+        _("KHR rounding step"),
         choices=KHR_STEP_CHOICES,
         default=100,
-        help_text="Riel prices converted from dollars are rounded to this step.",
+        help_text=_("Riel prices converted from dollars are rounded to this step."),
     )
     show_other_currency = models.BooleanField(
-        default=True, help_text="Show each price in both USD and KHR."
+        _("show other currency"),
+        default=True,
+        help_text=_("Show each price in both USD and KHR."),
     )
 
     # Languages: every page exists once per language (/km/..., /en/...).
@@ -88,7 +92,16 @@ class ShopSettings(BaseSiteSetting):
         default="km",
         help_text=_(
             "The language of e-mails and Telegram messages sent to the shop (new orders, late "
-            "payments, low stock). Shoppers get theirs in the language they ordered in."
+            "payments, low stock), and of the shop's admin pages for staff who have not chosen "
+            "one in their account. Shoppers get theirs in the language they ordered in."
+        ),
+    )
+    khmer_digits = models.BooleanField(
+        _("Khmer digits on Khmer pages"),
+        default=False,
+        help_text=_(
+            "Show prices on Khmer pages with Khmer digits (៥០០០ រៀល). Payment codes, forms and "
+            "exports always use 0-9."
         ),
     )
 
@@ -134,7 +147,7 @@ class ShopSettings(BaseSiteSetting):
     panels = [
         MultiFieldPanel(
             [FieldPanel("shop_name"), FieldPanel("tagline"), FieldPanel("logo")],
-            heading="Identity",
+            heading=_("Identity"),
         ),
         MultiFieldPanel(
             [
@@ -145,7 +158,7 @@ class ShopSettings(BaseSiteSetting):
                 FieldPanel("facebook_url"),
                 FieldPanel("telegram_url"),
             ],
-            heading="Contact",
+            heading=_("Contact"),
         ),
         MultiFieldPanel(
             [
@@ -154,10 +167,14 @@ class ShopSettings(BaseSiteSetting):
                 FieldPanel("khr_rounding_step"),
                 FieldPanel("show_other_currency"),
             ],
-            heading="Money",
+            heading=_("Money"),
         ),
         MultiFieldPanel(
-            [FieldPanel("default_language"), FieldPanel("owner_language")],
+            [
+                FieldPanel("default_language"),
+                FieldPanel("owner_language"),
+                FieldPanel("khmer_digits"),
+            ],
             heading=_("Languages"),
         ),
         MultiFieldPanel(
@@ -178,7 +195,8 @@ class ShopSettings(BaseSiteSetting):
     class Meta:
         # Created as website.ShopSettings; the table kept its name when the model moved here.
         db_table = "website_shopsettings"
-        verbose_name = "shop settings"
+        verbose_name = _("shop settings")
+        verbose_name_plural = _("shop settings")
 
     @classmethod
     def for_request(cls, request):
@@ -233,7 +251,7 @@ class ShopSettings(BaseSiteSetting):
     def clean(self):
         super().clean()
         if self.khr_per_usd is not None and self.khr_per_usd <= 0:
-            raise ValidationError({"khr_per_usd": "The exchange rate must be positive."})
+            raise ValidationError({"khr_per_usd": _("The exchange rate must be positive.")})
         if (
             self.max_order_items is not None
             and self.max_line_quantity is not None

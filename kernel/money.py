@@ -6,9 +6,12 @@ may round converted riel prices to a step (100 riel is common in Cambodian shops
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
 USD = "USD"
 KHR = "KHR"
-CURRENCY_CHOICES = [(USD, "US dollar (USD)"), (KHR, "Cambodian riel (KHR)")]
+CURRENCY_CHOICES = [(USD, _("US dollar (USD)")), (KHR, _("Cambodian riel (KHR)"))]
 CURRENCY_SYMBOLS = {USD: "$", KHR: "៛"}
 
 CENT = Decimal("0.01")
@@ -79,10 +82,20 @@ def convert(amount, from_currency: str, to_currency: str, khr_per_usd, khr_step:
     raise MoneyError(f"Cannot convert {from_currency!r} to {to_currency!r}.")
 
 
-def format_money(amount, currency: str) -> str:
-    """Format for people: ``$1,234.50`` and ``51,300 ៛``."""
+KHMER_DIGITS = str.maketrans("0123456789", "០១២៣៤៥៦៧៨៩")
+RIEL_WORD = "រៀល"
+
+
+def format_money(amount, currency: str, *, khmer_digits=False) -> str:
+    """Format for people, in the active language: ``$1,234.50``; riel as ``51,300 ៛`` on
+    English pages and ``51,300 រៀល`` on Khmer ones, as Cambodian shops write it (the sign is
+    hard to read at small sizes). ``khmer_digits`` writes Khmer digits on Khmer pages: for
+    display only, never for a QR payload, JSON, a form value or an export."""
     amount = round_amount(amount, currency)
     sign = "-" if amount < 0 else ""
+    khmer = (translation.get_language() or "").startswith("km")
     if currency == USD:
-        return f"{sign}${abs(amount):,.2f}"
-    return f"{sign}{abs(amount):,.0f} ៛"
+        text = f"{sign}${abs(amount):,.2f}"
+    else:
+        text = f"{sign}{abs(amount):,.0f} {RIEL_WORD if khmer else '៛'}"
+    return text.translate(KHMER_DIGITS) if khmer and khmer_digits else text

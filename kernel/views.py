@@ -2,8 +2,8 @@
 
 from django.conf import settings
 from django.http import HttpResponse
-from django.utils.html import escape
 from django.shortcuts import render
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -78,7 +78,7 @@ def server_error(request):
         return HttpResponse(loader.get_template("500.html").render(), status=500)
     except Exception:  # noqa: BLE001
         return HttpResponse(
-            "Something went wrong on our side. Your cart and orders are safe; please try again.",
+            _("Something went wrong on our side. Your cart and orders are safe; please try again."),
             status=500,
             content_type="text/plain; charset=utf-8",
         )

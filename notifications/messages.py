@@ -6,18 +6,24 @@ exists exactly when its event does; each (event, channel, recipient) is one row.
 queued with what it is about (the order, a payment, a stock level) and rendered by the
 worker when it is sent (``render``), outside the transaction that caused it: an order's
 placement never waits on templates while it holds stock rows.
+
+Each message is rendered in its reader's language: the shopper's in the language they
+ordered in (``Order.language``), the shop's own (new paid orders, late payments, low stock,
+every Telegram message) in the owner's (``ShopSettings.owner_language``). Links point at the
+order's page in that language.
 """
 
 import html
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
 from checkout.models import Payment
 from kernel import money
+from kernel.i18n import url_in_language
 from kernel.models import ShopSettings
 from notifications import telegram
 from notifications.models import EMAIL, TELEGRAM, Notification
@@ -37,6 +43,8 @@ SUBJECTS = {
         _("payment for order %(number)s needs attention") % {"number": order.number}
     ),
 }
+# Messages for the shop rather than the shopper: in the owner's language.
+OWNER_KINDS = {"owner_order_paid", "owner_late_payment", "owner_low_stock"}
 # Statuses whose change the shopper is told about, by e-mail of this kind.
 STATUS_EMAILS = {
     "shipped": "order_shipped",
@@ -137,7 +145,10 @@ def resend(order, kind):
 
 
 def _order_url(order):
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + order.get_absolute_url()
+    """The order's page in the message's language (the active one): the shopper's own
+    messages link to it in the language they ordered in, the owner's in the owner's."""
+    path = url_in_language(order.get_absolute_url(), translation.get_language())
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
 def _payment(notification):
@@ -145,23 +156,59 @@ def _payment(notification):
     return Payment.objects.filter(pk=payment_id).first() if payment_id else None
 
 
+def message_language(notification, shop):
+    """The language a message is written in: the owner's for the shop's own messages, else
+    the language the shopper ordered in."""
+    if notification.channel == TELEGRAM or notification.kind in OWNER_KINDS:
+        language = shop.owner_language
+    else:
+        language = getattr(notification.order, "language", "")
+    codes = [code for code, _name in settings.LANGUAGES]
+    return language if language in codes else settings.LANGUAGE_CODE
+
+
 def render(notification):
-    """``(subject, text, html)`` of a queued message. Rows queued before messages were
-    rendered at send time already carry their words and are sent as they are."""
+    """``(subject, text, html)`` of a queued message, in its reader's language. Rows queued
+    before messages were rendered at send time already carry their words and are sent as
+    they are."""
     if notification.body_text:
         return notification.subject, notification.body_text, notification.body_html
+    shop = shop_settings()
+    with translation.override(message_language(notification, shop)):
+        return _render(notification, shop)
+
+
+def amount_text(value):
+    """An amount's digits as the shop writes them in every language ("1,234.50", "51,300"),
+    whatever separators the language's number format would use."""
+    text = f"{value:,.2f}"
+    return text[:-3] if text.endswith(".00") else text
+
+
+def _render(notification, shop):
     order = notification.order
     if notification.channel == TELEGRAM:
         return "", _telegram_text(notification, order), ""
-    shop = shop_settings()
+    lines = list(order.lines.all())
+    for line in lines:
+        line.total_text = amount_text(line.line_total)
+    payment = _payment(notification)
     context = {
         "order": order,
-        "lines": list(order.lines.all()),
+        "lines": lines,
+        "amounts": {
+            "subtotal": amount_text(order.subtotal),
+            "delivery_fee": amount_text(order.delivery_fee),
+            "total": amount_text(order.total),
+            "paid": amount_text(payment.paid_amount)
+            if payment is not None and payment.paid_amount is not None
+            else "",
+        },
         "shop": shop,
         "order_url": _order_url(order),
         "kind": notification.kind,
         "fmt": lambda amount: money.format_money(amount, order.currency),
-        "payment": _payment(notification),
+        "payment": payment,
     }
     text = render_to_string(f"checkout/email/{notification.kind}.txt", context)
     body_html = render_to_string(f"checkout/email/{notification.kind}.html", context)
@@ -182,23 +229,39 @@ def _telegram_text(notification, order):
             + (f" ({html.escape(line.variant_name)})" if line.variant_name else "")
             for line in order.lines.all()
         )
-        return (
-            f"💰 <b>Paid order {order.number}</b>\n{items}\n"
-            f"Total: <b>{money.format_money(order.total, order.currency)}</b>\n"
-            f"Customer: {html.escape(order.name)}, {html.escape(order.phone)}\n"
-            f"Delivery: {html.escape(order.delivery_label)}, {html.escape(order.province)}\n"
-            f"{_order_url(order)}"
+        return "\n".join(
+            [
+                "💰 " + _("<b>Paid order %(number)s</b>") % {"number": order.number},
+                items,
+                _("Total: %(amount)s")
+                % {"amount": f"<b>{money.format_money(order.total, order.currency)}</b>"},
+                _("Customer: %(name)s, %(phone)s")
+                % {"name": html.escape(order.name), "phone": html.escape(order.phone)},
+                _("Delivery: %(method)s, %(province)s")
+                % {
+                    "method": html.escape(order.delivery_label),
+                    "province": html.escape(str(order.province_label)),
+                },
+                _order_url(order),
+            ]
         )
     if notification.kind == "owner_late_payment":
         payment = _payment(notification)
-        return (
-            f"⚠️ <b>Payment needs attention</b>: order {order.number}\n"
-            f"{html.escape(payment.attention_reason)}\n"
-            f"Received {_amount(payment.paid_amount, payment.paid_currency)} "
-            f"from {html.escape(payment.payer_account)}."
+        return "\n".join(
+            [
+                "⚠️ "
+                + _("<b>Payment needs attention</b>: order %(number)s") % {"number": order.number},
+                html.escape(payment.attention_reason),
+                _("Received %(amount)s from %(payer)s.")
+                % {
+                    "amount": _amount(payment.paid_amount, payment.paid_currency),
+                    "payer": html.escape(payment.payer_account),
+                },
+            ]
         )
     data = notification.data
-    return (
-        f"📦 <b>Low stock</b>: {html.escape(data['item'])} ({html.escape(data['sku'])}) has "
-        f"{data['left']} left."
-    )
+    return "📦 " + _("<b>Low stock</b>: %(item)s (%(sku)s) has %(left)s left.") % {
+        "item": html.escape(data["item"]),
+        "sku": html.escape(data["sku"]),
+        "left": data["left"],
+    }

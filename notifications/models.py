@@ -3,6 +3,8 @@ transaction of the event itself, rendered and sent afterwards by the worker."""
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 EMAIL = "email"
 TELEGRAM = "telegram"
@@ -10,12 +12,14 @@ TELEGRAM = "telegram"
 
 class Notification(models.Model):
     class State(models.TextChoices):
-        PENDING = "pending", "Waiting to be sent"
-        SENDING = "sending", "Being sent"
-        SENT = "sent", "Sent"
+        PENDING = "pending", pgettext_lazy("outbox message", "Waiting to be sent")
+        SENDING = "sending", pgettext_lazy("outbox message", "Being sent")
+        SENT = "sent", pgettext_lazy("outbox message", "Sent")
 
     event_key = models.CharField(max_length=120)
-    channel = models.CharField(max_length=10, choices=[(EMAIL, "E-mail"), (TELEGRAM, "Telegram")])
+    channel = models.CharField(
+        max_length=10, choices=[(EMAIL, _("E-mail")), (TELEGRAM, "Telegram")]
+    )
     recipient = models.CharField(max_length=254)
     kind = models.CharField(max_length=40)
     subject = models.CharField(max_length=255, blank=True)

@@ -2,7 +2,10 @@
 several workers never send one twice), rendered if it was queued unrendered (messages are
 rendered here, after the event's transaction, never while it holds locks), then sent by
 e-mail or Telegram. Failures wait longer each time; a dead SMTP server or Telegram API only
-delays messages."""
+delays messages.
+
+Rendering picks each message's language itself (``messages.render``: the shopper's for their
+order's messages, the owner's for the shop's), whatever language the worker runs in."""
 
 import logging
 from datetime import timedelta

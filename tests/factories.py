@@ -186,6 +186,7 @@ def make_order(
     shop=None,
     delivery=None,
     currency="USD",
+    shopper=None,
     user=None,
     by=None,
     reason="Set up by a test",
@@ -200,14 +201,15 @@ def make_order(
     shop = shop or default_shop()
     if items is None:
         items = [(make_product(make_category(), price="6.50", stock=10), 1)]
+    shopper = {
+        "email": "dara@example.com",
+        "name": "Sok Dara",
+        "phone": "+85512345678",
+        "address": "No. 1, Street 240",
+        "province": "Phnom Penh",
+    } | (shopper or {})
     details = CheckoutDetails(
-        email="dara@example.com",
-        name="Sok Dara",
-        phone="+85512345678",
-        address="No. 1, Street 240",
-        province="Phnom Penh",
-        delivery_method=delivery or default_delivery(),
-        currency=currency,
+        **shopper, delivery_method=delivery or default_delivery(), currency=currency
     )
     order, created = place_order(make_cart(*items), details, shop, user=user)
     assert created, "make_order: place_order answered with an earlier order"

@@ -14,7 +14,10 @@ from django.core.paginator import Paginator
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.utils import translation
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
@@ -74,15 +77,15 @@ class HomePage(CacheablePageMixin, Page):
     content_panels = Page.content_panels + [
         MultiFieldPanel(
             [
-                FieldPanel("hero_title"),
-                FieldPanel("hero_text"),
-                FieldPanel("hero_image"),
-                FieldPanel("hero_link"),
-                FieldPanel("hero_link_text"),
+                FieldPanel("hero_title", heading=gettext_lazy("Hero title")),
+                FieldPanel("hero_text", heading=gettext_lazy("Hero text")),
+                FieldPanel("hero_image", heading=gettext_lazy("Hero image")),
+                FieldPanel("hero_link", heading=gettext_lazy("Hero link")),
+                FieldPanel("hero_link_text", heading=gettext_lazy("Hero link text")),
             ],
-            heading="Hero",
+            heading=gettext_lazy("Hero"),
         ),
-        FieldPanel("body"),
+        FieldPanel("body", heading=gettext_lazy("Body")),
     ]
 
     parent_page_types = ["wagtailcore.Page"]
@@ -92,7 +95,7 @@ class HomePage(CacheablePageMixin, Page):
     class Meta:
         # Created as website.HomePage; the table kept its name when the model moved here.
         db_table = "website_homepage"
-        verbose_name = "home page"
+        verbose_name = gettext_lazy("home page")
 
 
 class CategoryPage(CacheablePageMixin, Page):
@@ -105,10 +108,13 @@ class CategoryPage(CacheablePageMixin, Page):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="Shown on category cards and as the sharing image.",
+        help_text=gettext_lazy("Shown on category cards and as the sharing image."),
     )
 
-    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("image")]
+    content_panels = Page.content_panels + [
+        FieldPanel("intro", heading=gettext_lazy("Intro")),
+        FieldPanel("image", heading=gettext_lazy("Image")),
+    ]
     search_fields = Page.search_fields + [index.SearchField("intro")]
 
     parent_page_types = ["catalog.HomePage", "catalog.CategoryPage"]
@@ -116,8 +122,8 @@ class CategoryPage(CacheablePageMixin, Page):
     page_cache_tags = (LISTINGS,)  # product cards, and the "in stock only" filter
 
     class Meta:
-        verbose_name = "category"
-        verbose_name_plural = "categories"
+        verbose_name = gettext_lazy("category")
+        verbose_name_plural = gettext_lazy("categories")
 
     def get_products(self):
         """Live products in this category and every category below it."""
@@ -147,32 +153,36 @@ class CategoryPage(CacheablePageMixin, Page):
 class ProductPage(CacheablePageMixin, Page):
     """A product as shoppers see it; price in the shop's base currency."""
 
-    sku = models.CharField("SKU", max_length=64, unique=True)
+    sku = models.CharField(gettext_lazy("SKU"), max_length=64, unique=True)
     khmer_name = models.CharField(
-        "Khmer name",
+        gettext_lazy("Khmer name"),
         max_length=255,
         blank=True,
-        help_text="The product's name in Khmer.",
+        help_text=gettext_lazy("The product's name in Khmer."),
     )
     price = models.DecimalField(
         **money.AMOUNT_FIELD,
         validators=[MinValueValidator(Decimal("0"))],
-        help_text="In the shop's base currency (see Settings → Shop settings).",
+        help_text=gettext_lazy("In the shop's base currency (see Settings → Shop settings)."),
     )
     compare_at_price = models.DecimalField(
         **money.AMOUNT_FIELD,
         null=True,
         blank=True,
         validators=[MinValueValidator(Decimal("0"))],
-        help_text="The former price, shown struck through when higher than the price.",
+        help_text=gettext_lazy(
+            "The former price, shown struck through when higher than the price."
+        ),
     )
-    summary = models.TextField(max_length=500, help_text="One or two sentences for cards.")
+    summary = models.TextField(
+        max_length=500, help_text=gettext_lazy("One or two sentences for cards.")
+    )
     description = StreamField(BaseStreamBlock(), blank=True, use_json_field=True)
     variant_label = models.CharField(
         max_length=40,
         blank=True,
         default="Option",
-        help_text='What variants differ by, e.g. "Size".',
+        help_text=gettext_lazy('What variants differ by, e.g. "Size".'),
     )
 
     content_panels = Page.content_panels + [
@@ -182,20 +192,23 @@ class ProductPage(CacheablePageMixin, Page):
                 FieldRowPanel(
                     [
                         FieldPanel("sku"),
-                        FieldPanel("price"),
-                        FieldPanel("compare_at_price"),
+                        FieldPanel("price", heading=gettext_lazy("Price")),
+                        FieldPanel("compare_at_price", heading=gettext_lazy("Compare at price")),
                     ]
                 ),
             ],
-            heading="Selling",
+            heading=gettext_lazy("Selling"),
         ),
-        FieldPanel("summary"),
-        InlinePanel("gallery_images", label="Gallery images", min_num=0),
-        FieldPanel("description"),
-        InlinePanel("specifications", label="Specifications"),
+        FieldPanel("summary", heading=gettext_lazy("Summary")),
+        InlinePanel("gallery_images", label=gettext_lazy("Gallery images"), min_num=0),
+        FieldPanel("description", heading=gettext_lazy("Description")),
+        InlinePanel("specifications", label=gettext_lazy("Specifications")),
         MultiFieldPanel(
-            [FieldPanel("variant_label"), InlinePanel("variants", label="Variants")],
-            heading="Variants",
+            [
+                FieldPanel("variant_label", heading=gettext_lazy("Variant label")),
+                InlinePanel("variants", label=gettext_lazy("Variants")),
+            ],
+            heading=gettext_lazy("Variants"),
         ),
     ]
 
@@ -211,11 +224,19 @@ class ProductPage(CacheablePageMixin, Page):
     subpage_types = []
 
     class Meta:
-        verbose_name = "product"
+        verbose_name = gettext_lazy("product")
 
     @property
     def on_sale(self):
         return self.compare_at_price is not None and self.compare_at_price > self.price
+
+    def names(self):
+        """``(main, other)``: the product's names as a page in the active language shows them.
+        Khmer pages lead with the Khmer name when there is one (the English title under it);
+        English pages with the title (the Khmer name under it). ``other`` may be empty."""
+        if translation.get_language() == "km" and self.khmer_name:
+            return self.khmer_name, self.title
+        return self.title, self.khmer_name
 
     def cache_tags(self):
         # The stock this page shows, and its related products' cards.
@@ -230,7 +251,12 @@ class ProductPage(CacheablePageMixin, Page):
         super().clean()
         taken = sku_owner(self.sku, exclude_product=self.pk)
         if taken:
-            raise ValidationError({"sku": f"SKU {self.sku} is already used by {taken}."})
+            raise ValidationError(
+                {
+                    "sku": _("SKU %(sku)s is already used by %(owner)s.")
+                    % {"sku": self.sku, "owner": taken}
+                }
+            )
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -253,10 +279,13 @@ class ProductImage(Orderable):
     alt_text = models.CharField(
         max_length=250,
         blank=True,
-        help_text="Describe the picture; defaults to the product name.",
+        help_text=gettext_lazy("Describe the picture; defaults to the product name."),
     )
 
-    panels = [FieldPanel("image"), FieldPanel("alt_text")]
+    panels = [
+        FieldPanel("image", heading=gettext_lazy("Image")),
+        FieldPanel("alt_text", heading=gettext_lazy("Alt text")),
+    ]
 
     def get_alt_text(self):
         return self.alt_text or self.product.title
@@ -267,24 +296,39 @@ class ProductSpecification(Orderable):
     name = models.CharField(max_length=80)
     value = models.CharField(max_length=255)
 
-    panels = [FieldRowPanel([FieldPanel("name"), FieldPanel("value")])]
+    panels = [
+        FieldRowPanel(
+            [
+                FieldPanel("name", heading=gettext_lazy("Name")),
+                FieldPanel("value", heading=gettext_lazy("Value")),
+            ]
+        )
+    ]
 
 
 class ProductVariant(Orderable):
     """A sellable version of a product (a size, a colour) with its own SKU and stock."""
 
     product = ParentalKey(ProductPage, on_delete=models.CASCADE, related_name="variants")
-    name = models.CharField(max_length=80, help_text='e.g. "Large" or "Indigo".')
-    sku = models.CharField("SKU", max_length=64, unique=True)
+    name = models.CharField(max_length=80, help_text=gettext_lazy('e.g. "Large" or "Indigo".'))
+    sku = models.CharField(gettext_lazy("SKU"), max_length=64, unique=True)
     price = models.DecimalField(
         **money.AMOUNT_FIELD,
         null=True,
         blank=True,
         validators=[MinValueValidator(Decimal("0"))],
-        help_text="Leave empty to use the product's price.",
+        help_text=gettext_lazy("Leave empty to use the product's price."),
     )
 
-    panels = [FieldRowPanel([FieldPanel("name"), FieldPanel("sku"), FieldPanel("price")])]
+    panels = [
+        FieldRowPanel(
+            [
+                FieldPanel("name", heading=gettext_lazy("Name")),
+                FieldPanel("sku"),
+                FieldPanel("price", heading=gettext_lazy("Price")),
+            ]
+        )
+    ]
 
     def __str__(self):
         return f"{self.product.title} – {self.name}"
@@ -299,7 +343,10 @@ class ProductVariant(Orderable):
         product = ProductPage.objects.filter(sku=self.sku).first()
         if product:
             raise ValidationError(
-                {"sku": f'SKU {self.sku} is already the SKU of the product "{product.title}".'}
+                {
+                    "sku": _('SKU %(sku)s is already the SKU of the product "%(product)s".')
+                    % {"sku": self.sku, "product": product.title}
+                }
             )
 
 
@@ -313,7 +360,7 @@ def sku_owner(sku, exclude_product=None):
         return None
     product = ProductPage.objects.filter(sku=sku).exclude(pk=exclude_product).first()
     if product:
-        return f'the product "{product.title}"'
+        return _('the product "%(product)s"') % {"product": product.title}
     variant = (
         ProductVariant.objects.filter(sku=sku)
         .exclude(product_id=exclude_product)
@@ -321,7 +368,7 @@ def sku_owner(sku, exclude_product=None):
         .first()
     )
     if variant:
-        return f'the variant "{variant}"'
+        return _('the variant "%(variant)s"') % {"variant": variant}
     return None
 
 

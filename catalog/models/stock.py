@@ -10,27 +10,36 @@ restored by publishing an older one finds its stock again. Stock changes only th
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 PRODUCT_ITSELF = 0
 
 
 class StockRecord(models.Model):
     product = models.ForeignKey(
-        "catalog.ProductPage", on_delete=models.CASCADE, related_name="stock_records"
+        "catalog.ProductPage",
+        on_delete=models.CASCADE,
+        related_name="stock_records",
+        verbose_name=_("product"),
     )
     variant_key = models.PositiveBigIntegerField(
+        _("variant key"),
         default=PRODUCT_ITSELF,
-        help_text="The variant's id, or 0 for a product without variants.",
+        help_text=_("The variant's id, or 0 for a product without variants."),
     )
-    quantity = models.PositiveIntegerField(default=0, help_text="Units available to sell.")
+    quantity = models.PositiveIntegerField(
+        _("quantity"), default=0, help_text=_("Units available to sell.")
+    )
     low_stock_threshold = models.PositiveIntegerField(
+        _("low stock threshold"),
         default=3,
-        help_text="At or below this many units the item counts as low on stock.",
+        help_text=_("At or below this many units the item counts as low on stock."),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
-        verbose_name = "stock record"
+        verbose_name = _("stock record")
+        verbose_name_plural = _("stock records")
         constraints = [
             models.UniqueConstraint(fields=["product", "variant_key"], name="unique_stock_item"),
         ]
@@ -72,6 +81,8 @@ class StockAdjustment(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        verbose_name = _("stock adjustment")
+        verbose_name_plural = _("stock adjustments")
 
     def __str__(self):
         return f"{self.quantity_before} → {self.quantity_after}: {self.reason}"

@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 WARN_BEFORE = timedelta(days=14)
 
@@ -28,8 +30,13 @@ def token_warning(now=None):
     if expiry is None:
         return None
     now = now or timezone.now()
+    day = date_format(expiry, "d M Y")
     if expiry <= now:
-        return f"The Bakong API token expired on {expiry:%d %b %Y}: payments cannot be confirmed. Renew it now."
+        return _(
+            "The Bakong API token expired on %(date)s: payments cannot be confirmed. Renew it now."
+        ) % {"date": day}
     if expiry - now <= WARN_BEFORE:
-        return f"The Bakong API token expires on {expiry:%d %b %Y}. Renew it before then (docs/operations.md)."
+        return _(
+            "The Bakong API token expires on %(date)s. Renew it before then (docs/operations.md)."
+        ) % {"date": day}
     return None

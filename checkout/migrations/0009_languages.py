@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('checkout', '0008_one_money_precision'),
+        ("checkout", "0008_one_money_precision"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='order',
-            name='language',
-            field=models.CharField(choices=[('km', 'ខ្មែរ'), ('en', 'English')], default='en', max_length=8),
+            model_name="order",
+            name="language",
+            field=models.CharField(
+                choices=[("km", "ខ្មែរ"), ("en", "English")], default="en", max_length=8
+            ),
         ),
     ]

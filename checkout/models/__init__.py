@@ -5,7 +5,7 @@ them are the service modules beside this package (``cart``, ``pricing``, ``order
 
 from checkout.models.addresses import Address
 from checkout.models.cart import Cart, CartLine
-from checkout.models.delivery import PROVINCES, DeliveryMethod
+from checkout.models.delivery import PROVINCE_LABELS, PROVINCES, DeliveryMethod, province_label
 from checkout.models.orders import (
     PAID_STATES,
     RELEASES_STOCK,
@@ -27,6 +27,7 @@ __all__ = [
     "NEEDS_ATTENTION",
     "PAID_STATES",
     "PROVINCES",
+    "PROVINCE_LABELS",
     "RELEASES_STOCK",
     "REPLAY_WINDOW",
     "STAFF_MOVES",
@@ -45,4 +46,5 @@ __all__ = [
     "Status",
     "new_order_number",
     "new_order_token",
+    "province_label",
 ]

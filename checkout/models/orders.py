@@ -9,9 +9,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from catalog.models import PRODUCT_ITSELF
+from checkout.models.delivery import province_label
 from kernel import money
 from kernel.errors import ShopError
 
@@ -20,14 +23,14 @@ REPLAY_WINDOW = timedelta(minutes=30)
 
 
 class Status(models.TextChoices):
-    AWAITING_PAYMENT = "awaiting_payment", "Awaiting payment"
-    PAID = "paid", "Paid"
-    PROCESSING = "processing", "Processing"
-    SHIPPED = "shipped", "Shipped"
-    DELIVERED = "delivered", "Delivered"
-    CANCELLED = "cancelled", "Cancelled"
-    EXPIRED = "expired", "Expired"
-    REFUNDED = "refunded", "Refunded"
+    AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
+    PAID = "paid", pgettext_lazy("order status", "Paid")
+    PROCESSING = "processing", _("Processing")
+    SHIPPED = "shipped", _("Shipped")
+    DELIVERED = "delivered", _("Delivered")
+    CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", pgettext_lazy("order status", "Expired")
+    REFUNDED = "refunded", _("Refunded")
 
 
 TRANSITIONS = {
@@ -48,12 +51,12 @@ PAID_STATES = (Status.PAID, Status.PROCESSING, Status.SHIPPED, Status.DELIVERED)
 # words on the button and whether they must say why. Which of these an order offers is ``TRANSITIONS[order.status]``: the machine
 # decides, this only names the moves. PAID by hand covers cash or a transfer outside KHQR.
 STAFF_MOVES = {
-    Status.PROCESSING: ("processing", "Mark processing", False),
-    Status.SHIPPED: ("shipped", "Mark shipped", False),
-    Status.DELIVERED: ("delivered", "Mark delivered", False),
-    Status.CANCELLED: ("cancel", "Cancel (gives stock back)", True),
-    Status.REFUNDED: ("refund", "Record a refund", True),
-    Status.PAID: ("mark_paid", "Mark paid by hand", True),
+    Status.PROCESSING: ("processing", _("Mark processing"), False),
+    Status.SHIPPED: ("shipped", _("Mark shipped"), False),
+    Status.DELIVERED: ("delivered", _("Mark delivered"), False),
+    Status.CANCELLED: ("cancel", _("Cancel (gives stock back)"), True),
+    Status.REFUNDED: ("refund", _("Record a refund"), True),
+    Status.PAID: ("mark_paid", _("Mark paid by hand"), True),
 }
 # Leaving these states gives the reserved stock back (the goods never left the shop).
 RELEASES_STOCK = {
@@ -127,7 +130,14 @@ class Order(models.Model):
         return f"Order {self.number}"
 
     def get_absolute_url(self):
-        return reverse("checkout:order", args=[self.token])
+        """The order's page in the language the shopper ordered in (the links in its e-mails)."""
+        with translation.override(self.language or None):
+            return reverse("checkout:order", args=[self.token])
+
+    @property
+    def province_label(self):
+        """The province as a shopper reads it, in the active language."""
+        return province_label(self.province)
 
     @property
     def total_display(self):

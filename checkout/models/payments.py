@@ -4,17 +4,19 @@ said about it. How a payment changes state is ``checkout.payments``."""
 from django.core.files.storage import default_storage
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from checkout.models.orders import Order
 from kernel import money
 
 
 class PaymentStatus(models.TextChoices):
-    PENDING = "pending", "Waiting for payment"
-    PAID = "paid", "Paid"
-    EXPIRED = "expired", "Expired unpaid"
-    LATE = "late", "Late payment: needs attention"
-    MISMATCH = "mismatch", "Wrong amount or currency: needs attention"
+    PENDING = "pending", gettext_lazy("Waiting for payment")
+    PAID = "paid", pgettext_lazy("payment status", "Paid")
+    EXPIRED = "expired", gettext_lazy("Expired unpaid")
+    LATE = "late", gettext_lazy("Late payment: needs attention")
+    MISMATCH = "mismatch", gettext_lazy("Wrong amount or currency: needs attention")
 
 
 NEEDS_ATTENTION = (PaymentStatus.LATE, PaymentStatus.MISMATCH)
@@ -84,8 +86,8 @@ class Payment(models.Model):
         if not self.needs_attention:
             return self.resolution
         if self.status == PaymentStatus.LATE:
-            return "Late money: reinstate the order if stock allows, otherwise refund"
-        return "Wrong amount: contact the customer, then refund or collect the difference"
+            return _("Late money: reinstate the order if stock allows, otherwise refund")
+        return _("Wrong amount: contact the customer, then refund or collect the difference")
 
     @property
     def image_name(self):

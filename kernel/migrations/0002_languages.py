@@ -4,20 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('kernel', '0001_initial'),
+        ("kernel", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='shopsettings',
-            name='default_language',
-            field=models.CharField(choices=[('km', 'ខ្មែរ'), ('en', 'English')], default='km', help_text="The language a first visit opens in when the shopper's browser asks for neither Khmer nor English. Shoppers can switch on every page.", max_length=8, verbose_name='shop language for new visitors'),
+            model_name="shopsettings",
+            name="default_language",
+            field=models.CharField(
+                choices=[("km", "ខ្មែរ"), ("en", "English")],
+                default="km",
+                help_text="The language a first visit opens in when the shopper's browser asks for neither Khmer nor English. Shoppers can switch on every page.",
+                max_length=8,
+                verbose_name="shop language for new visitors",
+            ),
         ),
         migrations.AddField(
-            model_name='shopsettings',
-            name='owner_language',
-            field=models.CharField(choices=[('km', 'ខ្មែរ'), ('en', 'English')], default='km', help_text='The language of e-mails and Telegram messages sent to the shop (new orders, late payments, low stock). Shoppers get theirs in the language they ordered in.', max_length=8, verbose_name="language of the shop's own notifications"),
+            model_name="shopsettings",
+            name="owner_language",
+            field=models.CharField(
+                choices=[("km", "ខ្មែរ"), ("en", "English")],
+                default="km",
+                help_text="The language of e-mails and Telegram messages sent to the shop (new orders, late payments, low stock). Shoppers get theirs in the language they ordered in.",
+                max_length=8,
+                verbose_name="language of the shop's own notifications",
+            ),
         ),
     ]

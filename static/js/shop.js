@@ -1,7 +1,48 @@
 /* Storefront behaviour that pages work without: gallery thumbnails, filter autosubmit,
-   and the cart badge, which is filled from a small request so catalog pages stay cacheable. */
+   and the cart badge, which is filled from a small request so catalog pages stay cacheable.
+
+   The words shown here and the links made come from the page, in the page's language
+   (<script id="shop-i18n">, made in base.html): this script has no gettext. The API has no
+   language prefix, so every request names the page's language (Accept-Language), and the
+   API's messages come back in it. */
 (function () {
     "use strict";
+
+    var ENGLISH = {
+        added: "Item added to cart.",
+        viewCart: "View cart →",
+        cartUrl: "/cart/",
+        addFailed: "Could not add this item.",
+        networkProblem: "Network problem: please try again.",
+        expiresIn: "Expires in %(time)s",
+        expired: "This code has expired. We are checking with the bank one last time…",
+        paid: "Payment received!"
+    };
+
+    function pageWords() {
+        var words = {}, key;
+        for (key in ENGLISH) words[key] = ENGLISH[key];
+        var source = document.getElementById("shop-i18n");
+        if (source) {
+            try {
+                var given = JSON.parse(source.textContent);
+                for (key in given) if (given[key]) words[key] = given[key];
+            } catch (error) { /* the English words above */ }
+        }
+        return words;
+    }
+
+    var words = null;
+    function t(key) {
+        if (!words) words = pageWords();
+        return words[key];
+    }
+
+    function headers(extra) {
+        var result = { "Accept-Language": document.documentElement.lang || "en" };
+        for (var key in extra || {}) result[key] = extra[key];
+        return result;
+    }
 
     function setBadge(count) {
         document.querySelectorAll("[data-cart-count]").forEach(function (badge) {
@@ -13,7 +54,7 @@
 
     function loadCartCount() {
         if (!window.fetch) return;
-        fetch("/api/cart/", { credentials: "same-origin", headers: { Accept: "application/json" } })
+        fetch("/api/cart/", { credentials: "same-origin", headers: headers({ Accept: "application/json" }) })
             .then(function (response) { return response.ok ? response.json() : null; })
             .then(function (data) { if (data && typeof data.item_count === "number") setBadge(data.item_count); })
             .catch(function () { /* the badge keeps its last value */ });
@@ -27,7 +68,7 @@
     function ensureCsrfToken() {
         if (csrfToken()) return Promise.resolve(csrfToken());
         // GET /api/cart/ sets the CSRF cookie; catalog pages carry no token so they can be cached.
-        return fetch("/api/cart/", { credentials: "same-origin" }).then(function () { return csrfToken(); });
+        return fetch("/api/cart/", { credentials: "same-origin", headers: headers() }).then(function () { return csrfToken(); });
     }
 
     function showMessage(form, text, ok, link) {
@@ -61,7 +102,7 @@
                     return fetch("/api/cart/add/", {
                         method: "POST",
                         credentials: "same-origin",
-                        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": token },
+                        headers: headers({ "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": token }),
                         body: JSON.stringify(body)
                     });
                 })
@@ -76,12 +117,12 @@
                             void badge.offsetWidth;
                             badge.classList.add("is-bumped");
                         });
-                        showMessage(form, "Item added to cart.", true, { href: "/cart/", text: "View cart →" });
+                        showMessage(form, t("added"), true, { href: t("cartUrl"), text: t("viewCart") });
                     } else {
-                        showMessage(form, (result.payload.error && result.payload.error.message) || "Could not add this item.", false);
+                        showMessage(form, (result.payload.error && result.payload.error.message) || t("addFailed"), false);
                     }
                 })
-                .catch(function () { showMessage(form, "Network problem: please try again.", false); })
+                .catch(function () { showMessage(form, t("networkProblem"), false); })
                 .then(function () { if (button) button.disabled = false; });
         });
     }
@@ -99,16 +140,16 @@
             var left = Math.max(0, Math.round((expiresAt - Date.now()) / 1000));
             if (left > 0) {
                 var minutes = Math.floor(left / 60), seconds = left % 60;
-                countdown.textContent = "Expires in " + minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
+                countdown.textContent = t("expiresIn").replace("%(time)s", minutes + ":" + (seconds < 10 ? "0" : "") + seconds);
             } else {
-                countdown.textContent = "This code has expired. We are checking with the bank one last time…";
+                countdown.textContent = t("expired");
                 countdown.classList.add("is-expired");
             }
         }
 
         function showOrderPage() {
             // Swap in the receipt (or the expired notice) without reloading the page.
-            return fetch(orderUrl, { credentials: "same-origin" })
+            return fetch(orderUrl, { credentials: "same-origin", headers: headers() })
                 .then(function (response) { return response.text(); })
                 .then(function (text) {
                     var next = new DOMParser().parseFromString(text, "text/html").querySelector("main");
@@ -124,13 +165,13 @@
 
         function poll() {
             if (done) return;
-            fetch(statusUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+            fetch(statusUrl, { credentials: "same-origin", headers: headers({ Accept: "application/json" }) })
                 .then(function (response) { return response.ok ? response.json() : null; })
                 .then(function (data) {
                     if (!data) return;
                     if (data.status === "paid") {
                         done = true;
-                        if (statusLine) statusLine.textContent = "Payment received!";
+                        if (statusLine) statusLine.textContent = t("paid");
                         return showOrderPage();
                     }
                     if (data.order_status !== "awaiting_payment" || data.status !== "pending") {

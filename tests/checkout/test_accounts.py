@@ -59,7 +59,9 @@ def test_password_reset_by_email_end_to_end(client, customer, smtp):
     assert len(smtp.messages) == 1
     message = smtp.messages[0]
     assert message["To"] == "dara@example.com"
-    link = re.search(r"http://testserver(/en/accounts/password/reset/key/\S+)", message.get_content())
+    link = re.search(
+        r"http://testserver(/en/accounts/password/reset/key/\S+)", message.get_content()
+    )
     assert link, message.get_content()
     page = client.get(link.group(1), follow=True)
     form_url = page.redirect_chain[-1][0] if page.redirect_chain else link.group(1)

@@ -110,7 +110,9 @@ def test_more_than_the_order_limit_is_refused_in_the_cart(api, client, shelf):
 
     client.post("/en/cart/add/", {"product_id": shelf[0].pk, "quantity": "24"})
     client.post("/en/cart/add/", {"product_id": shelf[1].pk, "quantity": "24"})
-    response = client.post("/en/cart/add/", {"product_id": shelf[2].pk, "quantity": "1"}, follow=True)
+    response = client.post(
+        "/en/cart/add/", {"product_id": shelf[2].pk, "quantity": "1"}, follow=True
+    )
     assert any("at most 48 items" in message for message in html_messages(response))
 
 
@@ -172,13 +174,16 @@ def test_limits_follow_shop_settings_changes(api, client, shop, shelf):
     error(api.add(shelf[0], 6), 409, "line_limit")
     assert api.add(shelf[0], 5).status_code == 200
     error(api.add(shelf[1], 4), 409, "order_limit")
-    response = client.post("/en/cart/add/", {"product_id": shelf[0].pk, "quantity": "6"}, follow=True)
+    response = client.post(
+        "/en/cart/add/", {"product_id": shelf[0].pk, "quantity": "6"}, follow=True
+    )
     assert "You can order at most 5 of Sauce 1 per order." in html_messages(response)
 
     set_limits(shop, max_line_quantity=60, max_order_items=100)
     assert api.add(shelf[1], 60).status_code == 200
     assert (
-        client.post("/en/cart/add/", {"product_id": shelf[0].pk, "quantity": "60"}).status_code == 302
+        client.post("/en/cart/add/", {"product_id": shelf[0].pk, "quantity": "60"}).status_code
+        == 302
     )
     assert CartLine.objects.filter(quantity=60).count() == 2
 

@@ -26,7 +26,6 @@ SAME_IN_KHMER = {
     "Bakong",
     "USD",
     "KHR",
-    "SKU",
     "Telegram",
     "Facebook",
     "English",
@@ -64,6 +63,7 @@ def words(text):
 def test_every_message_is_translated_and_reviewed(path):
     assert path.exists(), f"{path} is missing"
     catalogue = polib.pofile(str(path))
+    assert not catalogue.metadata_is_fuzzy, "a fuzzy header is dropped by msgfmt"
     assert catalogue.metadata.get("Language") == "km"
     assert catalogue.metadata.get("Plural-Forms", "").startswith("nplurals=1;")
     problems = []
@@ -125,7 +125,7 @@ def test_catalogue_holds_every_marked_string(tmp_path):
             "km",
             "--add-location",
             "file",
-            *("--ignore", "devtools/*", "--ignore", "translations/*"),
+            *("--ignore", "devtools/*", "--ignore", "translations/*", "--ignore", "*/management/*"),
         ],
         cwd=copy,
         check=True,

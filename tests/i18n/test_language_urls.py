@@ -129,3 +129,12 @@ def test_sitemaps_per_language(product):
     assert "/en/" + khmer_url[4:] in english and "/km/" not in english
     robots = client.get("/robots.txt").content.decode()
     assert "Disallow: /km/checkout/" in robots and "Disallow: /en/cart/" in robots
+
+
+def test_the_api_answers_in_the_language_the_page_asks_for(shop):
+    client = Client()
+    client.get("/language/en/?next=/km/")  # an English choice remembered in the cookie
+    response = client.get("/api/orders/not-a-token/", HTTP_ACCEPT_LANGUAGE="km")
+    assert response["Content-Language"] == "km"
+    response = client.get("/api/orders/not-a-token/")  # no header: the remembered choice
+    assert response["Content-Language"] == "en"

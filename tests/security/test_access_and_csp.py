@@ -99,7 +99,9 @@ def storefront_pages(shop, delivery):
         category, title="Kampot Pepper", images=[make_image()], variants=[("S", None, 3)]
     )
     client = Client()
-    client.post("/en/cart/add/", {"product_id": product.pk, "variant_id": product.variants.get().pk})
+    client.post(
+        "/en/cart/add/", {"product_id": product.pk, "variant_id": product.variants.get().pk}
+    )
     pages = [
         "/en/",
         category.url,

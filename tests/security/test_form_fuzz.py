@@ -326,7 +326,9 @@ PASSWORDS = {"password1": "mondulkiri-coffee-9", "password2": "mondulkiri-coffee
 @example(form=("/en/accounts/signup/", {"email": long_email(320)} | PASSWORDS), csrf="real")
 @example(form=("/en/accounts/password/reset/", {"email": long_email(300)}), csrf="real")
 @example(form=("/en/accounts/login/", {"login": long_email(300), "password": "x"}), csrf="real")
-@example(form=("/en/accounts/login/", {"login": "a\x00@example.com", "password": "\x00"}), csrf="real")
+@example(
+    form=("/en/accounts/login/", {"login": "a\x00@example.com", "password": "\x00"}), csrf="real"
+)
 @given(
     form=st.sampled_from(ALLAUTH_FORMS).flatmap(
         lambda form: st.tuples(st.just(form[0]), fields(form[1], ALLAUTH_BASE))

@@ -251,7 +251,8 @@ def test_an_admin_without_two_factor_is_sent_to_set_it_up_first(no_automatic_tot
     for path in ("/admin/", "/admin/orders/", "/admin/pages/"):
         response = client.get(path)
         assert (
-            response.status_code == 302 and response["Location"] == "/en/accounts/2fa/totp/activate/"
+            response.status_code == 302
+            and response["Location"] == "/en/accounts/2fa/totp/activate/"
         )
 
     # Setting it up: confirm the password, scan the secret, type a code, keep recovery codes.
