@@ -251,7 +251,7 @@ def _telegram_text(notification, order):
             [
                 "⚠️ "
                 + _("<b>Payment needs attention</b>: order %(number)s") % {"number": order.number},
-                html.escape(payment.attention_reason),
+                html.escape(payment.attention_summary),
                 _("Received %(amount)s from %(payer)s.")
                 % {
                     "amount": _amount(payment.paid_amount, payment.paid_currency),

@@ -90,6 +90,25 @@ class Payment(models.Model):
         return _("Wrong amount: contact the customer, then refund or collect the difference")
 
     @property
+    def attention_summary(self):
+        """Why this payment needs a person, in the active language: for the owner's messages
+        and the admin. (``attention_reason`` is the English line kept for the audit trail.)"""
+        if self.status == PaymentStatus.MISMATCH and self.paid_amount is not None:
+            if self.paid_currency in (money.USD, money.KHR):
+                paid = money.format_money(self.paid_amount, self.paid_currency)
+            else:
+                paid = f"{self.paid_amount} {self.paid_currency}"
+            return _("%(paid)s arrived instead of %(asked)s.") % {
+                "paid": paid,
+                "asked": self.amount_display,
+            }
+        if self.status == PaymentStatus.LATE:
+            if self.transaction_created_at and self.transaction_created_at > self.expires_at:
+                return _("Paid after the payment code had expired.")
+            return _("Paid after the order had stopped waiting for payment.")
+        return self.attention_reason
+
+    @property
     def image_name(self):
         return f"qrcodes/{self.md5}.png"
 

@@ -210,6 +210,35 @@ def test_a_late_payment_reaches_the_owner_in_the_owner_language(khmer_shop):
     assert "ហាង → ការទូទាត់" in owner.body
 
 
+@pytest.mark.parametrize(
+    ("changes", "english", "khmer"),
+    [
+        (
+            {"status": "mismatch", "paid_amount": Decimal("5.00"), "paid_currency": "USD"},
+            "$5.00 arrived instead of $19.30.",
+            "បានទទួល $5.00 ជំនួសឲ្យ $19.30។",
+        ),
+        ({"status": "late"}, "Paid after the order had stopped waiting for payment.", None),
+    ],
+)
+def test_why_a_payment_needs_attention_is_told_in_the_readers_language(
+    khmer_shop, changes, english, khmer
+):
+    """The stored reason is the English audit line; the owner reads it in their language."""
+    order = place(khmer_shop, "en")
+    Payment.objects.filter(order=order).update(
+        attention_reason="Stored English audit line.", **changes
+    )
+    payment = Payment.objects.get(order=order)
+    with translation.override("en"):
+        assert payment.attention_summary == english
+    with translation.override("km"):
+        summary = payment.attention_summary
+    assert summary != english and re.search("[\u1780-\u17ff]", summary)
+    if khmer:
+        assert summary == khmer
+
+
 def test_telegram_speaks_the_owner_language(khmer_shop, settings):
     settings.TELEGRAM_BOT_TOKEN, settings.TELEGRAM_CHAT_ID = "123:abc", "-1001"
     shop = khmer_shop["shop"]

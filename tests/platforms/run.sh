@@ -205,7 +205,8 @@ dev_serves_the_shop() {
     as_user bash -c "PORT=$port SANDBOX_PORT=$sandbox_port setsid bin/dev >/home/debian/dev.log 2>&1 &
         echo \$! >/home/debian/dev.pid"
     base="http://127.0.0.1:$port"
-    until [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$base/")" = 200 ]; do
+    # The bare domain redirects to the visitor's language (/km/ or /en/).
+    until [ "$(curl -sL -o /dev/null -w '%{http_code}' --max-time 10 "$base/")" = 200 ]; do
         if ! in_box bash -c 'kill -0 "$(cat /home/debian/dev.pid)"' 2>/dev/null; then
             in_box tail -40 /home/debian/dev.log >&2
             fail "bin/dev stopped before serving the home page"
@@ -217,15 +218,15 @@ dev_serves_the_shop() {
     in_box grep -q "Waiting for the apt/dpkg lock" /home/debian/dev.log ||
         fail "bin/setup did not say it was waiting for the apt lock"
     # A product page from the sitemap: the first page carrying a JSON-LD Product.
-    for url in $(curl -sf "$base/sitemap.xml" | grep -o '<loc>[^<]*</loc>' | sed 's/<[^>]*>//g'); do
+    for url in $(curl -sf "$base/en/sitemap.xml" | grep -o '<loc>[^<]*</loc>' | sed 's/<[^>]*>//g'); do
         page="$(curl -sf "$base/${url#*://*/}")" || continue
         if grep -q '"@type": *"Product"' <<<"$page"; then
             product="/${url#*://*/}"
             break
         fi
     done
-    [ -n "$product" ] || fail "no product page in $base/sitemap.xml"
-    for page in / "$product" /admin/login/; do
+    [ -n "$product" ] || fail "no product page in $base/en/sitemap.xml"
+    for page in /km/ /en/ "$product" /km/search/?q=krama /admin/login/; do
         code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 30 "$base$page")"
         say "GET $page -> $code"
         [ "$code" = 200 ] || fail "$page answered $code"
