@@ -67,6 +67,15 @@ UNPREFIXED_AREAS = (
 )
 
 
+def _shop_setting(request, name):
+    """A Shop settings value for this request; the field's default when the request matches no
+    site (a bare address, an empty database): choosing a language must never fail."""
+    try:
+        return getattr(ShopSettings.for_request(request), name)
+    except ShopSettings.DoesNotExist:
+        return ShopSettings._meta.get_field(name).default
+
+
 class ShopLocaleMiddleware(LocaleMiddleware):
     """Django's ``LocaleMiddleware``, choosing the language of unprefixed URLs the shop's way.
 
@@ -80,9 +89,9 @@ class ShopLocaleMiddleware(LocaleMiddleware):
         if not language and request.path_info.startswith("/admin/"):
             # Staff read the shop's admin views in the shop's own language unless they chose
             # one in their Wagtail account (Wagtail applies that choice itself).
-            language = shop_language(ShopSettings.for_request(request).owner_language)
+            language = shop_language(_shop_setting(request, "owner_language"))
         elif not language:
-            default = ShopSettings.for_request(request).default_language
+            default = _shop_setting(request, "default_language")
             language = visitor_language(request, default)
             if request.path_info.startswith("/api/"):
                 # The storefront script sends the page's language: answer in it, even when

@@ -196,7 +196,11 @@ def test_a_cart_survives_requests_alternating_between_two_gunicorns(stack, brows
 
 
 def test_the_worker_sends_the_outbox(stack, browser_session):
-    headers = {"X-CSRFToken": browser_session.cookies["csrftoken"], "Referer": stack.https + "/"}
+    headers = {
+        "X-CSRFToken": browser_session.cookies["csrftoken"],
+        "Referer": stack.https + "/",
+        "Accept-Language": "en",  # as the storefront script sends from an English page
+    }
     response = browser_session.post(
         stack.https + "/api/checkout/",
         json={

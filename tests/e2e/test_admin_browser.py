@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Group, Permission, User
+from wagtail.users.models import UserProfile
 
 from checkout.models import Cart, CartLine, DeliveryMethod
 from checkout.orders import CheckoutDetails, place_order
@@ -34,6 +35,11 @@ def staff_user():
     user = User.objects.create_user("sreyleak", "s@example.com", "a-long-password-1")
     user.groups.add(group)
     user.totp_secret = give_totp(user)  # the admin requires two-factor authentication
+    # She reads the admin in English (her choice under Account → Preferences); the shop's
+    # default for staff is the owner's language, Khmer (tests/backoffice/test_admin_khmer.py).
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "en"
+    profile.save()
     return user
 
 

@@ -138,3 +138,12 @@ def test_the_api_answers_in_the_language_the_page_asks_for(shop):
     assert response["Content-Language"] == "km"
     response = client.get("/api/orders/not-a-token/")  # no header: the remembered choice
     assert response["Content-Language"] == "en"
+
+
+@pytest.mark.django_db
+def test_a_request_for_no_known_site_still_gets_a_language():
+    from wagtail.models import Site
+
+    Site.objects.all().delete()
+    response = Client().get("/no-such-page/")
+    assert response.status_code == 302 and response["Location"] == "/km/no-such-page/"
