@@ -147,3 +147,31 @@ def test_a_request_for_no_known_site_still_gets_a_language():
     Site.objects.all().delete()
     response = Client().get("/no-such-page/")
     assert response.status_code == 302 and response["Location"] == "/km/no-such-page/"
+
+
+def test_search_finds_either_languages_words_from_either_languages_page(shop):
+    category = make_category(title="Pantry")
+    pepper = make_product(category, title="Kampot Black Pepper", khmer_name="ម្រេចខ្មៅកំពត", stock=3)
+    make_product(category, title="Palm Sugar", khmer_name="ស្ករត្នោត", stock=3)
+    client = Client()
+    for language in ("km", "en"):
+        with translation.override(language):
+            link = f'href="{pepper.url}"'
+        for words in ("pepper", "ម្រេច"):
+            page = client.get(f"/{language}/search/", {"q": words}).content.decode()
+            assert link in page and "Palm Sugar" not in page, (language, words)
+
+
+def test_a_change_refreshes_the_cached_page_in_every_language(product):
+    client = Client()
+    with translation.override("km"):
+        khmer = product.url
+    english = "/en" + khmer[3:]
+    for path in (khmer, english):
+        client.get(path)
+        assert client.get(path)["X-Page-Cache"] == "hit"
+    product.title = "Red Krama, new weave"
+    product.save_revision().publish()
+    for path in (khmer, english):
+        response = client.get(path)
+        assert response["X-Page-Cache"] == "miss" and b"new weave" in response.content, path
