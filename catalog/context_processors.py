@@ -19,7 +19,7 @@ def _menu_for(site):
         for_shoppers(CategoryPage.objects.child_of(site.root_page))
         .in_menu()
         .order_by("path")
-        .only("id", "title", "url_path", "path", "depth", "slug")
+        .only("id", "title", "title_km", "url_path", "path", "depth", "slug")
     )
 
 

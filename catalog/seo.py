@@ -44,7 +44,7 @@ def product_json_ld(product, request, shop, gallery, variant_options, available)
         "@type": "Product",
         "name": name,
         "sku": product.sku,
-        "description": product.search_description or product.summary,
+        "description": product.in_language("search_description") or product.in_language("summary"),
         "url": url,
         "offers": offers,
     }

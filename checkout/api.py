@@ -91,8 +91,8 @@ class CheckoutOptionsView(ShopAPIView):
         methods = [
             {
                 "code": method.code,
-                "label": method.label,
-                "description": method.description,
+                "label": method.in_language("label"),
+                "description": method.in_language("description"),
                 "fee": price_in(method.fee, shop.base_currency, shop),
                 "currency": shop.base_currency,
             }

@@ -221,7 +221,7 @@ def add_item(cart, product_id, variant_id=None, quantity=1, shop=None):
         catalog = _catalog_for({line.product_id for line in lines} | {product_id})
         product, variant = resolve_item(product_id, variant_id, catalog)
         key = (product.pk, variant.pk if variant else PRODUCT_ITSELF)
-        title = f"{product.title} ({variant.name})" if variant else product.title
+        title = f"{product.shown_title} ({variant.shown_name})" if variant else product.shown_title
         line = next((line for line in lines if line.item_key == key), None)
         total = (line.quantity if line else 0) + quantity
         if total > HARD_MAX_LINE_QUANTITY:  # more than any setting allows: no stock query
@@ -257,10 +257,10 @@ def set_line_quantity(cart, line_id, quantity, shop=None):
     _check_quantity(quantity)
     shop = shop or ShopSettings.current()
     line = _line(cart, line_id)
-    _check_stock(line.item_key, quantity, line.product.title)
+    _check_stock(line.item_key, quantity, line.product.shown_title)
     if quantity > line.quantity:  # lowering a quantity is always allowed
         others = cart.lines.exclude(pk=line.pk).aggregate(total=Sum("quantity"))["total"]
-        check_limits(shop, quantity, (others or 0) + quantity, line.product.title)
+        check_limits(shop, quantity, (others or 0) + quantity, line.product.shown_title)
     line.quantity = quantity
     line.save(update_fields=["quantity"])
     return line
@@ -292,11 +292,12 @@ class CartItem:
 
     @property
     def title(self):
-        return self.product.title
+        """The product's name in the active language."""
+        return self.product.shown_title
 
     @property
     def variant_name(self):
-        return self.variant.name if self.variant else ""
+        return self.variant.shown_name if self.variant else ""
 
     @property
     def sku(self):

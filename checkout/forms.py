@@ -33,7 +33,7 @@ def normalize_cambodian_phone(raw):
 
 class DeliveryChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, method):
-        return method.label
+        return method.in_language("label")
 
 
 class CheckoutForm(StorableTextForm, forms.Form):

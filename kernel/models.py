@@ -13,6 +13,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Site
 
 from kernel import money
+from kernel.bilingual import Bilingual
 from kernel.memo import remembered
 
 # The most of one item any setting allows (the product page's and the API's upper bound).
@@ -27,7 +28,7 @@ KHR_STEP_CHOICES = [
 
 
 @register_setting(icon="site")
-class ShopSettings(BaseSiteSetting):
+class ShopSettings(Bilingual, BaseSiteSetting):
     """What editors set once for the whole shop: identity, contacts and money."""
 
     shop_name = models.CharField(_("shop name"), max_length=80, default="Angkor Market")
@@ -44,6 +45,14 @@ class ShopSettings(BaseSiteSetting):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     address = models.TextField(_("address"), blank=True)
     opening_hours = models.CharField(_("opening hours"), max_length=120, blank=True)
+    tagline_km = models.CharField(_("tagline in Khmer"), max_length=160, blank=True)
+    address_km = models.TextField(_("address in Khmer"), blank=True)
+    opening_hours_km = models.CharField(_("opening hours in Khmer"), max_length=120, blank=True)
+    khmer_fields = {
+        "tagline": "tagline_km",
+        "address": "address_km",
+        "opening_hours": "opening_hours_km",
+    }
     facebook_url = models.URLField(_("facebook url"), blank=True)
     telegram_url = models.URLField(_("telegram url"), blank=True)
 
@@ -146,7 +155,12 @@ class ShopSettings(BaseSiteSetting):
 
     panels = [
         MultiFieldPanel(
-            [FieldPanel("shop_name"), FieldPanel("tagline"), FieldPanel("logo")],
+            [
+                FieldPanel("shop_name"),
+                FieldPanel("tagline"),
+                FieldPanel("tagline_km"),
+                FieldPanel("logo"),
+            ],
             heading=_("Identity"),
         ),
         MultiFieldPanel(
@@ -154,7 +168,9 @@ class ShopSettings(BaseSiteSetting):
                 FieldPanel("email"),
                 FieldPanel("phone"),
                 FieldPanel("address"),
+                FieldPanel("address_km"),
                 FieldPanel("opening_hours"),
+                FieldPanel("opening_hours_km"),
                 FieldPanel("facebook_url"),
                 FieldPanel("telegram_url"),
             ],

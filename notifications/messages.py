@@ -225,8 +225,8 @@ def _amount(value, currency):
 def _telegram_text(notification, order):
     if notification.kind == "owner_order_paid":
         items = "\n".join(
-            f"• {line.quantity} × {html.escape(line.title)}"
-            + (f" ({html.escape(line.variant_name)})" if line.variant_name else "")
+            f"• {line.quantity} × {html.escape(line.shown_title)}"
+            + (f" ({html.escape(line.shown_variant_name)})" if line.variant_name else "")
             for line in order.lines.all()
         )
         return "\n".join(
@@ -239,7 +239,7 @@ def _telegram_text(notification, order):
                 % {"name": html.escape(order.name), "phone": html.escape(order.phone)},
                 _("Delivery: %(method)s, %(province)s")
                 % {
-                    "method": html.escape(order.delivery_label),
+                    "method": html.escape(order.in_language("delivery_label")),
                     "province": html.escape(str(order.province_label)),
                 },
                 _order_url(order),

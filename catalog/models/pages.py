@@ -14,12 +14,18 @@ from django.core.paginator import Paginator
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images import get_image_model
 from wagtail.models import Orderable, Page, PageViewRestriction
@@ -30,6 +36,7 @@ from catalog.listing import CARD_RENDITION, GALLERY_RENDITIONS, SOCIAL_RENDITION
 from catalog.models.stock import PRODUCT_ITSELF, StockRecord
 from catalog.seo import product_json_ld
 from kernel import money
+from kernel.bilingual import Bilingual, is_khmer
 from kernel.cache_tags import LISTINGS, product_tag
 from kernel.memo import remembered
 from kernel.models import HARD_MAX_LINE_QUANTITY, ShopSettings
@@ -50,7 +57,66 @@ def for_shoppers(pages):
     return pages
 
 
-class HomePage(CacheablePageMixin, Page):
+class KhmerPage(Bilingual, models.Model):
+    """A page written in English and Khmer: the Khmer twins of Wagtail's own title and
+    search-engine fields, and an editor's tab for the Khmer text. Subclasses add their own
+    twins, list them in ``khmer_fields`` and give their Khmer panels to ``khmer_tabs``."""
+
+    seo_title_km = models.CharField(
+        gettext_lazy("Title for search engines, in Khmer"), max_length=255, blank=True
+    )
+    search_description_km = models.TextField(
+        gettext_lazy("Search engine description, in Khmer"), blank=True
+    )
+
+    khmer_fields = {
+        "title": "title_km",
+        "seo_title": "seo_title_km",
+        "search_description": "search_description_km",
+    }
+    khmer_seo_panels = [
+        MultiFieldPanel(
+            [FieldPanel("seo_title_km"), FieldPanel("search_description_km")],
+            heading=gettext_lazy("For search engines"),
+        )
+    ]
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.title
+
+
+def khmer_tabs(content_panels, khmer_panels):
+    """A page editor's tabs: the content (English), its Khmer text, then Wagtail's Promote and
+    Settings tabs. Empty Khmer boxes show the English text to Khmer readers."""
+    return TabbedInterface(
+        [
+            ObjectList(content_panels, heading=gettext_lazy("Content")),
+            ObjectList(
+                khmer_panels + KhmerPage.khmer_seo_panels,
+                heading=gettext_lazy("Khmer"),
+                help_text=gettext_lazy(
+                    "What Khmer readers see. Leave a box empty to show them the English text."
+                ),
+            ),
+            ObjectList(Page.promote_panels, heading=gettext_lazy("Promote")),
+            ObjectList(Page.settings_panels, heading=gettext_lazy("Settings")),
+        ]
+    )
+
+
+def khmer_title_field():
+    return models.CharField(
+        gettext_lazy("Title in Khmer"),
+        max_length=255,
+        blank=True,
+        help_text=gettext_lazy("The page title as Khmer readers see it."),
+    )
+
+
+class HomePage(CacheablePageMixin, Page, KhmerPage):
     """The storefront's front page: a hero and editable sections of categories and products."""
 
     page_cache_tags = (LISTINGS,)  # featured product cards show "sold out"
@@ -74,6 +140,25 @@ class HomePage(CacheablePageMixin, Page):
     hero_link_text = models.CharField(max_length=40, blank=True, default="Shop now")
     body = StreamField(HomeStreamBlock(), blank=True, use_json_field=True)
 
+    title_km = khmer_title_field()
+    hero_title_km = models.CharField(gettext_lazy("Hero title"), max_length=120, blank=True)
+    hero_text_km = models.TextField(gettext_lazy("Hero text"), blank=True, max_length=400)
+    hero_link_text_km = models.CharField(gettext_lazy("Hero link text"), max_length=40, blank=True)
+    body_km = StreamField(
+        HomeStreamBlock(),
+        blank=True,
+        use_json_field=True,
+        verbose_name=gettext_lazy("Body"),
+        help_text=gettext_lazy("Leave empty to show Khmer readers the English sections."),
+    )
+
+    khmer_fields = KhmerPage.khmer_fields | {
+        "hero_title": "hero_title_km",
+        "hero_text": "hero_text_km",
+        "hero_link_text": "hero_link_text_km",
+        "body": "body_km",
+    }
+
     content_panels = Page.content_panels + [
         MultiFieldPanel(
             [
@@ -88,6 +173,22 @@ class HomePage(CacheablePageMixin, Page):
         FieldPanel("body", heading=gettext_lazy("Body")),
     ]
 
+    edit_handler = khmer_tabs(
+        content_panels,
+        [
+            FieldPanel("title_km"),
+            MultiFieldPanel(
+                [
+                    FieldPanel("hero_title_km"),
+                    FieldPanel("hero_text_km"),
+                    FieldPanel("hero_link_text_km"),
+                ],
+                heading=gettext_lazy("Hero"),
+            ),
+            FieldPanel("body_km"),
+        ],
+    )
+
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["catalog.CategoryPage"]
     max_count = 1
@@ -98,7 +199,7 @@ class HomePage(CacheablePageMixin, Page):
         verbose_name = gettext_lazy("home page")
 
 
-class CategoryPage(CacheablePageMixin, Page):
+class CategoryPage(CacheablePageMixin, Page, KhmerPage):
     """A category: lists the products in it and in its subcategories."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
@@ -111,11 +212,21 @@ class CategoryPage(CacheablePageMixin, Page):
         help_text=gettext_lazy("Shown on category cards and as the sharing image."),
     )
 
+    title_km = khmer_title_field()
+    intro_km = RichTextField(gettext_lazy("Intro"), blank=True, features=["bold", "italic", "link"])
+    khmer_fields = KhmerPage.khmer_fields | {"intro": "intro_km"}
+
     content_panels = Page.content_panels + [
         FieldPanel("intro", heading=gettext_lazy("Intro")),
         FieldPanel("image", heading=gettext_lazy("Image")),
     ]
-    search_fields = Page.search_fields + [index.SearchField("intro")]
+    edit_handler = khmer_tabs(content_panels, [FieldPanel("title_km"), FieldPanel("intro_km")])
+    search_fields = Page.search_fields + [
+        index.SearchField("title_km", boost=2),
+        index.SearchField("intro"),
+        index.SearchField("intro_km"),
+        index.AutocompleteField("title_km"),
+    ]
 
     parent_page_types = ["catalog.HomePage", "catalog.CategoryPage"]
     subpage_types = ["catalog.CategoryPage", "catalog.ProductPage"]
@@ -141,7 +252,7 @@ class CategoryPage(CacheablePageMixin, Page):
             options=options,
             products=paginator.get_page(request.GET.get("page")),
             subcategories=self.get_subcategories(),
-            breadcrumbs=self.get_ancestors().filter(depth__gt=2),
+            breadcrumbs=CategoryPage.objects.ancestor_of(self).filter(depth__gt=2),
         )
         return context
 
@@ -150,7 +261,7 @@ class CategoryPage(CacheablePageMixin, Page):
         return settings.SHOP_PRODUCTS_PER_PAGE
 
 
-class ProductPage(CacheablePageMixin, Page):
+class ProductPage(CacheablePageMixin, Page, KhmerPage):
     """A product as shoppers see it; price in the shop's base currency."""
 
     sku = models.CharField(gettext_lazy("SKU"), max_length=64, unique=True)
@@ -184,9 +295,27 @@ class ProductPage(CacheablePageMixin, Page):
         default="Option",
         help_text=gettext_lazy('What variants differ by, e.g. "Size".'),
     )
+    summary_km = models.TextField(gettext_lazy("Summary"), max_length=500, blank=True)
+    description_km = StreamField(
+        BaseStreamBlock(),
+        blank=True,
+        use_json_field=True,
+        verbose_name=gettext_lazy("Description"),
+    )
+    variant_label_km = models.CharField(
+        gettext_lazy("Variant label"),
+        max_length=40,
+        blank=True,
+        help_text=gettext_lazy('What variants differ by, e.g. "Size".'),
+    )
+    khmer_fields = KhmerPage.khmer_fields | {
+        "title": "khmer_name",
+        "summary": "summary_km",
+        "description": "description_km",
+        "variant_label": "variant_label_km",
+    }
 
     content_panels = Page.content_panels + [
-        FieldPanel("khmer_name"),
         MultiFieldPanel(
             [
                 FieldRowPanel(
@@ -211,11 +340,21 @@ class ProductPage(CacheablePageMixin, Page):
             heading=gettext_lazy("Variants"),
         ),
     ]
+    edit_handler = khmer_tabs(
+        content_panels,
+        [
+            FieldPanel("khmer_name"),
+            FieldPanel("summary_km"),
+            FieldPanel("description_km"),
+            FieldPanel("variant_label_km"),
+        ],
+    )
 
     search_fields = Page.search_fields + [
         index.SearchField("khmer_name", boost=2),
         index.SearchField("sku"),
         index.SearchField("summary"),
+        index.SearchField("summary_km"),
         index.AutocompleteField("khmer_name"),
         index.FilterField("price"),
     ]
@@ -234,7 +373,7 @@ class ProductPage(CacheablePageMixin, Page):
         """``(main, other)``: the product's names as a page in the active language shows them.
         Khmer pages lead with the Khmer name when there is one (the English title under it);
         English pages with the title (the Khmer name under it). ``other`` may be empty."""
-        if translation.get_language() == "km" and self.khmer_name:
+        if is_khmer() and self.khmer_name:
             return self.khmer_name, self.title
         return self.title, self.khmer_name
 
@@ -273,7 +412,7 @@ class ProductPage(CacheablePageMixin, Page):
         return context
 
 
-class ProductImage(Orderable):
+class ProductImage(Bilingual, Orderable):
     product = ParentalKey(ProductPage, on_delete=models.CASCADE, related_name="gallery_images")
     image = models.ForeignKey("wagtailimages.Image", on_delete=models.CASCADE, related_name="+")
     alt_text = models.CharField(
@@ -281,20 +420,30 @@ class ProductImage(Orderable):
         blank=True,
         help_text=gettext_lazy("Describe the picture; defaults to the product name."),
     )
+    alt_text_km = models.CharField(gettext_lazy("Alt text in Khmer"), max_length=250, blank=True)
+    khmer_fields = {"alt_text": "alt_text_km"}
 
     panels = [
         FieldPanel("image", heading=gettext_lazy("Image")),
-        FieldPanel("alt_text", heading=gettext_lazy("Alt text")),
+        FieldRowPanel(
+            [
+                FieldPanel("alt_text", heading=gettext_lazy("Alt text")),
+                FieldPanel("alt_text_km"),
+            ]
+        ),
     ]
 
     def get_alt_text(self):
-        return self.alt_text or self.product.title
+        return self.in_language("alt_text") or self.product.shown_title
 
 
-class ProductSpecification(Orderable):
+class ProductSpecification(Bilingual, Orderable):
     product = ParentalKey(ProductPage, on_delete=models.CASCADE, related_name="specifications")
     name = models.CharField(max_length=80)
     value = models.CharField(max_length=255)
+    name_km = models.CharField(gettext_lazy("Name in Khmer"), max_length=80, blank=True)
+    value_km = models.CharField(gettext_lazy("Value in Khmer"), max_length=255, blank=True)
+    khmer_fields = {"name": "name_km", "value": "value_km"}
 
     panels = [
         FieldRowPanel(
@@ -302,11 +451,12 @@ class ProductSpecification(Orderable):
                 FieldPanel("name", heading=gettext_lazy("Name")),
                 FieldPanel("value", heading=gettext_lazy("Value")),
             ]
-        )
+        ),
+        FieldRowPanel([FieldPanel("name_km"), FieldPanel("value_km")]),
     ]
 
 
-class ProductVariant(Orderable):
+class ProductVariant(Bilingual, Orderable):
     """A sellable version of a product (a size, a colour) with its own SKU and stock."""
 
     product = ParentalKey(ProductPage, on_delete=models.CASCADE, related_name="variants")
@@ -320,10 +470,14 @@ class ProductVariant(Orderable):
         help_text=gettext_lazy("Leave empty to use the product's price."),
     )
 
+    name_km = models.CharField(gettext_lazy("Name in Khmer"), max_length=80, blank=True)
+    khmer_fields = {"name": "name_km"}
+
     panels = [
         FieldRowPanel(
             [
                 FieldPanel("name", heading=gettext_lazy("Name")),
+                FieldPanel("name_km"),
                 FieldPanel("sku"),
                 FieldPanel("price", heading=gettext_lazy("Price")),
             ]
@@ -332,6 +486,10 @@ class ProductVariant(Orderable):
 
     def __str__(self):
         return f"{self.product.title} – {self.name}"
+
+    @property
+    def shown_name(self):
+        return self.in_language("name")
 
     @property
     def effective_price(self):
@@ -453,7 +611,7 @@ def product_detail(product):
         available = record.quantity if record else 0
         low = bool(record and record.is_low)
 
-    breadcrumbs = list(product.get_ancestors().filter(depth__gt=2))
+    breadcrumbs = list(CategoryPage.objects.ancestor_of(product).filter(depth__gt=2))
     parent = breadcrumbs[-1] if breadcrumbs else product.get_parent()
     related = list(
         product_cards(

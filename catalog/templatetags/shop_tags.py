@@ -35,6 +35,16 @@ def _shop_settings(context):
 
 
 @register.filter
+def in_language(obj, field):
+    """``{{ page|in_language:"intro" }}``: a field in the page's language (its Khmer twin on
+    Khmer pages, when written; see ``kernel.bilingual``). Objects without twins give the field."""
+    if obj is None or obj == "":
+        return ""
+    reader = getattr(obj, "in_language", None)
+    return reader(field) if reader else getattr(obj, field, "")
+
+
+@register.filter
 def shown_default(text, default=""):
     """``{{ value.link_text|shown_default:"Shop now" }}``: ``text`` (or ``default`` when it is
     empty), in the page's language when it is one of the models' stored English defaults."""

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 
 from kernel import money
+from kernel.bilingual import Bilingual
 
 # Cambodia's capital and provinces. The English name is what orders and addresses store (and
 # what the API takes); the label is what a shopper reads, in their language.
@@ -47,12 +48,15 @@ def province_label(name):
     return PROVINCE_LABELS.get(name, name)
 
 
-class DeliveryMethod(models.Model):
+class DeliveryMethod(Bilingual, models.Model):
     """A way to get an order to the shopper, with its fee in the shop's base currency."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     label = models.CharField(_("name shoppers see"), max_length=80)
     description = models.CharField(_("description"), max_length=200, blank=True)
+    label_km = models.CharField(_("name shoppers see, in Khmer"), max_length=80, blank=True)
+    description_km = models.CharField(_("description in Khmer"), max_length=200, blank=True)
+    khmer_fields = {"label": "label_km", "description": "description_km"}
     fee = models.DecimalField(
         _("fee"),
         **money.AMOUNT_FIELD,
@@ -65,8 +69,10 @@ class DeliveryMethod(models.Model):
 
     panels = [
         FieldPanel("label"),
+        FieldPanel("label_km"),
         FieldPanel("code"),
         FieldPanel("description"),
+        FieldPanel("description_km"),
         FieldPanel("fee"),
         FieldPanel("is_active"),
         FieldPanel("sort_order"),
@@ -78,7 +84,7 @@ class DeliveryMethod(models.Model):
         verbose_name_plural = _("delivery methods")
 
     def __str__(self):
-        return self.label
+        return self.in_language("label")
 
     @classmethod
     def active(cls):

@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 from catalog.models import PRODUCT_ITSELF
 from checkout.models.delivery import province_label
 from kernel import money
+from kernel.bilingual import Bilingual
 from kernel.errors import ShopError
 
 ORDER_NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
@@ -82,7 +83,7 @@ def new_order_token():
     return secrets.token_urlsafe(24)
 
 
-class Order(models.Model):
+class Order(Bilingual, models.Model):
     number = models.CharField(max_length=20, unique=True, editable=False)
     # The unguessable key of the order's page for guests; never shown in lists.
     token = models.CharField(max_length=64, unique=True, editable=False)
@@ -108,6 +109,7 @@ class Order(models.Model):
 
     delivery_method = models.CharField(max_length=40)
     delivery_label = models.CharField(max_length=80)
+    delivery_label_km = models.CharField(max_length=80, blank=True)
 
     currency = models.CharField(max_length=3, choices=money.CURRENCY_CHOICES)
     base_currency = models.CharField(max_length=3, choices=money.CURRENCY_CHOICES)
@@ -121,6 +123,8 @@ class Order(models.Model):
     expires_at = models.DateTimeField(db_index=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     stock_released = models.BooleanField(default=False)
+
+    khmer_fields = {"delivery_label": "delivery_label_km"}
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -185,7 +189,10 @@ class Order(models.Model):
         return items
 
 
-class OrderLine(models.Model):
+class OrderLine(Bilingual, models.Model):
+    """What was sold, copied from the product when the order was placed, in both languages:
+    the shopper's pages and e-mails show it in the order's language, the owner's in theirs."""
+
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     product = models.ForeignKey(
         "catalog.ProductPage", null=True, on_delete=models.SET_NULL, related_name="+"
@@ -193,17 +200,25 @@ class OrderLine(models.Model):
     variant_key = models.PositiveBigIntegerField(default=PRODUCT_ITSELF)
     title = models.CharField(max_length=255)
     variant_name = models.CharField(max_length=80, blank=True)
+    title_km = models.CharField(max_length=255, blank=True)
+    variant_name_km = models.CharField(max_length=80, blank=True)
     sku = models.CharField(max_length=64)
     quantity = models.PositiveIntegerField()
     base_unit_price = models.DecimalField(**money.AMOUNT_FIELD)
     unit_price = models.DecimalField(**money.AMOUNT_FIELD)
     line_total = models.DecimalField(**money.AMOUNT_FIELD)
 
+    khmer_fields = {"title": "title_km", "variant_name": "variant_name_km"}
+
     class Meta:
         ordering = ["pk"]
 
     def __str__(self):
         return f"{self.quantity} × {self.title}"
+
+    @property
+    def shown_variant_name(self):
+        return self.in_language("variant_name")
 
 
 class OrderStatusChange(models.Model):
