@@ -45,14 +45,22 @@ class ShopSettings(Bilingual, BaseSiteSetting):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     address = models.TextField(_("address"), blank=True)
     opening_hours = models.CharField(_("opening hours"), max_length=120, blank=True)
+    shop_name_km = models.CharField(_("shop name in Khmer"), max_length=80, blank=True)
     tagline_km = models.CharField(_("tagline in Khmer"), max_length=160, blank=True)
     address_km = models.TextField(_("address in Khmer"), blank=True)
     opening_hours_km = models.CharField(_("opening hours in Khmer"), max_length=120, blank=True)
     khmer_fields = {
+        "shop_name": "shop_name_km",
         "tagline": "tagline_km",
         "address": "address_km",
         "opening_hours": "opening_hours_km",
     }
+
+    @property
+    def shown_name(self):
+        """The shop's name in the active language."""
+        return self.in_language("shop_name")
+
     facebook_url = models.URLField(_("facebook url"), blank=True)
     telegram_url = models.URLField(_("telegram url"), blank=True)
 
@@ -157,6 +165,7 @@ class ShopSettings(Bilingual, BaseSiteSetting):
         MultiFieldPanel(
             [
                 FieldPanel("shop_name"),
+                FieldPanel("shop_name_km"),
                 FieldPanel("tagline"),
                 FieldPanel("tagline_km"),
                 FieldPanel("logo"),

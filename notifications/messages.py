@@ -212,7 +212,7 @@ def _render(notification, shop):
     }
     text = render_to_string(f"checkout/email/{notification.kind}.txt", context)
     body_html = render_to_string(f"checkout/email/{notification.kind}.html", context)
-    subject = f"{shop.shop_name}: {SUBJECTS[notification.kind](order)}"
+    subject = f"{shop.shown_name}: {SUBJECTS[notification.kind](order)}"
     return subject, text, body_html
 
 

@@ -1,4 +1,5 @@
-"""Load the demo catalog. Safe to run again: what exists is left as it is."""
+"""Load the demo catalog, in English and Khmer. Safe to run again: what exists is left as
+it is."""
 
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -15,6 +16,7 @@ from wagtail.models import Page, Site
 
 from catalog.demo import data
 from catalog.demo.images import banner_image, product_image
+from catalog.demo.khmer import KHMER
 from catalog.inventory import set_stock
 from catalog.models import (
     CategoryPage,
@@ -30,6 +32,15 @@ from kernel.models import ShopSettings
 
 BULK_SKU_PREFIX = "GEN-"
 BULK_IMAGE_POOL = 12
+
+
+def km(english):
+    """The demo's Khmer for an English text (catalog/demo/khmer.py; tests check it is complete)."""
+    return KHMER[english]
+
+
+def khmer_paragraphs(*english):
+    return "".join(f"<p>{km(text)}</p>" for text in english)
 
 
 class Command(BaseCommand):
@@ -97,6 +108,8 @@ class Command(BaseCommand):
             return
         for field, value in data.SHOP.items():
             setattr(shop, field, value)
+        for field in ("shop_name", "tagline", "address", "opening_hours"):
+            setattr(shop, f"{field}_km", km(data.SHOP[field]))
         shop.save()
 
     def configure_delivery(self):
@@ -105,7 +118,9 @@ class Command(BaseCommand):
                 code=code,
                 defaults={
                     "label": label,
+                    "label_km": km(label),
                     "description": description,
+                    "description_km": km(description),
                     "fee": fee,
                     "sort_order": order,
                 },
@@ -126,29 +141,44 @@ class Command(BaseCommand):
         home.hero_link = pantry
         for field, value in data.HERO.items():
             setattr(home, field, value)
-        home.body = [
-            ("featured_categories", {"title": "Shop by category", "categories": top_categories}),
-            (
-                "featured_products",
-                {
-                    "title": "Best sellers",
-                    "products": [by_title[t] for t in data.FEATURED_PRODUCTS],
-                },
-            ),
-            (
-                "promo",
-                {
-                    "title": "Free delivery in Phnom Penh",
-                    "text": "On orders over $30. Provinces by Virak Buntham or J&T in 1–3 days.",
-                    "link": pantry,
-                    "link_text": "Browse the pantry",
-                },
-            ),
-            (
-                "featured_products",
-                {"title": "New arrivals", "products": [by_title[t] for t in data.NEW_ARRIVALS]},
-            ),
-        ]
+            setattr(home, f"{field}_km", km(value))
+        home.title_km = km(data.SHOP["shop_name"])
+
+        def sections(say):
+            return [
+                (
+                    "featured_categories",
+                    {"title": say("Shop by category"), "categories": top_categories},
+                ),
+                (
+                    "featured_products",
+                    {
+                        "title": say("Best sellers"),
+                        "products": [by_title[t] for t in data.FEATURED_PRODUCTS],
+                    },
+                ),
+                (
+                    "promo",
+                    {
+                        "title": say("Free delivery in Phnom Penh"),
+                        "text": say(
+                            "On orders over $30. Provinces by Virak Buntham or J&T in 1–3 days."
+                        ),
+                        "link": pantry,
+                        "link_text": say("Browse the pantry"),
+                    },
+                ),
+                (
+                    "featured_products",
+                    {
+                        "title": say("New arrivals"),
+                        "products": [by_title[t] for t in data.NEW_ARRIVALS],
+                    },
+                ),
+            ]
+
+        home.body = sections(str)
+        home.body_km = sections(km)
         home.save_revision().publish()
 
     # --- pages ---------------------------------------------------------------------------
@@ -172,8 +202,10 @@ class Command(BaseCommand):
             return existing
         page = CategoryPage(
             title=spec["title"],
+            title_km=km(spec["title"]),
             slug=slug,
             intro=f"<p>{spec['intro']}</p>",
+            intro_km=khmer_paragraphs(spec["intro"]),
             show_in_menus=parent.depth == 2,
             image=self.image(
                 slug, lambda: product_image(spec["title"], spec.get("pattern", "grid"))
@@ -191,26 +223,30 @@ class Command(BaseCommand):
         if ProductPage.objects.filter(slug=slug).exists():
             return
         sku = "AM-" + "".join(word[:3].upper() for word in slug.split("-")[:3])
+        variant_label = "Size" if any(v[0] in data.SIZES for v in variants) else "Option"
+        made = "Made for us by a small workshop in Cambodia, and checked by hand before it ships."
+        care = ("Keep dry and out of direct sun.", "Questions? Message us on Telegram.")
+
+        def description(say):
+            return [
+                ("paragraph", f"<p>{say(summary)} {say(made)}</p>"),
+                ("heading", {"text": say("Care and use"), "size": "h3"}),
+                ("paragraph", "<ul>" + "".join(f"<li>{say(line)}</li>" for line in care) + "</ul>"),
+            ]
+
         page = ProductPage(
             title=title,
             slug=slug,
             sku=sku,
-            khmer_name=khmer or "",
+            khmer_name=khmer or km(title),
             price=price,
             compare_at_price=compare_at,
             summary=summary,
-            variant_label="Size" if any(v[0] in data.SIZES for v in variants) else "Option",
-            description=[
-                (
-                    "paragraph",
-                    f"<p>{summary} Made for us by a small workshop in Cambodia, and checked by hand before it ships.</p>",
-                ),
-                ("heading", {"text": "Care and use", "size": "h3"}),
-                (
-                    "paragraph",
-                    "<ul><li>Keep dry and out of direct sun.</li><li>Questions? Message us on Telegram.</li></ul>",
-                ),
-            ],
+            summary_km=km(summary),
+            variant_label=variant_label,
+            variant_label_km=km(variant_label),
+            description=description(str),
+            description_km=description(km),
         )
         for index in range(3 if stock or variants else 2):
             key = f"{slug}-{index}"
@@ -220,11 +256,16 @@ class Command(BaseCommand):
                 )
             )
         for index, (name, value) in enumerate(specs):
-            page.specifications.add(ProductSpecification(name=name, value=value, sort_order=index))
+            page.specifications.add(
+                ProductSpecification(
+                    name=name, value=value, name_km=km(name), value_km=km(value), sort_order=index
+                )
+            )
         for index, (name, variant_price, _) in enumerate(variants):
             page.variants.add(
                 ProductVariant(
                     name=name,
+                    name_km=km(name),
                     sku=f"{sku}-{slugify(name).upper()}",
                     price=variant_price,
                     sort_order=index,
@@ -261,10 +302,13 @@ class Command(BaseCommand):
             noun = data.BULK_NOUNS[(number // len(data.BULK_ADJECTIVES)) % len(data.BULK_NOUNS)]
             page = ProductPage(
                 title=f"{adjective} {noun} No. {number}",
+                # Khmer puts the describing word after the noun.
+                khmer_name=f"{km(noun)}{km(adjective)} លេខ {number}",
                 slug=f"generated-{number}",
                 sku=f"{BULK_SKU_PREFIX}{number:06d}",
                 price=f"{(number * 37) % 9000 / 100 + 1:.2f}",
                 summary=f"A {adjective.lower()} {noun.lower()} from our generated range, item {number}.",
+                summary_km=f"{km(noun)}{km(adjective)} ពីទំនិញបន្ថែមរបស់ហាងយើង លេខ {number}។",
                 live=True,
                 first_published_at=now - timedelta(minutes=number),
             )
