@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -87,6 +88,19 @@ class KhmerPage(Bilingual, models.Model):
     def __str__(self):
         return self.title
 
+    @property
+    def preview_modes(self):
+        """Editors preview a draft in either language (the preview's mode menu)."""
+        return [("en", gettext_lazy("English")), ("km", gettext_lazy("Khmer"))]
+
+    def serve_preview(self, request, mode_name):
+        language = mode_name if mode_name in ("en", "km") else "en"
+        with translation.override(language):
+            request.LANGUAGE_CODE = language
+            response = super().serve_preview(request, mode_name)
+            # Rendered here, while the preview's language is active.
+            return response.render() if hasattr(response, "render") else response
+
 
 def khmer_tabs(content_panels, khmer_panels):
     """A page editor's tabs: the content (English), its Khmer text, then Wagtail's Promote and
@@ -116,7 +130,7 @@ def khmer_title_field():
     )
 
 
-class HomePage(CacheablePageMixin, Page, KhmerPage):
+class HomePage(CacheablePageMixin, KhmerPage, Page):
     """The storefront's front page: a hero and editable sections of categories and products."""
 
     page_cache_tags = (LISTINGS,)  # featured product cards show "sold out"
@@ -199,7 +213,7 @@ class HomePage(CacheablePageMixin, Page, KhmerPage):
         verbose_name = gettext_lazy("home page")
 
 
-class CategoryPage(CacheablePageMixin, Page, KhmerPage):
+class CategoryPage(CacheablePageMixin, KhmerPage, Page):
     """A category: lists the products in it and in its subcategories."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
@@ -261,7 +275,7 @@ class CategoryPage(CacheablePageMixin, Page, KhmerPage):
         return settings.SHOP_PRODUCTS_PER_PAGE
 
 
-class ProductPage(CacheablePageMixin, Page, KhmerPage):
+class ProductPage(CacheablePageMixin, KhmerPage, Page):
     """A product as shoppers see it; price in the shop's base currency."""
 
     sku = models.CharField(gettext_lazy("SKU"), max_length=64, unique=True)

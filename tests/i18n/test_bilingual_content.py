@@ -201,3 +201,19 @@ def test_the_demo_shop_reads_in_khmer():
             problems[page.url] = left
     assert not problems, problems
     assert DeliveryMethod.objects.exclude(label_km="").count() == DeliveryMethod.objects.count()
+
+
+def test_editors_preview_a_draft_in_either_language(shop):
+    category = make_category()
+    product = make_product(category, title="Rattan Basket", summary="A sturdy basket.")
+    product.khmer_name = "កន្ត្រករំពាក់"
+    product.summary_km = "កន្ត្រករឹងមាំ។"
+    product.save_revision()  # a draft: the live page still has no Khmer
+    draft = product.get_latest_revision_as_object()
+    assert [mode for mode, _label in draft.preview_modes] == ["en", "km"]
+
+    khmer = draft.make_preview_request(preview_mode="km")
+    english = draft.make_preview_request(preview_mode="en")
+    assert '<html lang="km"' in khmer.content.decode()
+    assert "កន្ត្រករឹងមាំ។" in text_of(khmer) and "A sturdy basket." not in text_of(khmer)
+    assert "A sturdy basket." in text_of(english) and "កន្ត្រករឹងមាំ។" not in text_of(english)
