@@ -36,6 +36,8 @@ PRODUCT_FIELDS = (
     "sku",
     "price",
     "variant_label",
+    "khmer_name",
+    "variant_label_km",
 )
 
 
@@ -111,7 +113,7 @@ def _catalog_for(product_ids, with_images=False):
     variants = {
         v.pk: v
         for v in ProductVariant.objects.filter(product_id__in=products)
-        .only("pk", "product_id", "name", "sku", "price", "sort_order")
+        .only("pk", "product_id", "name", "name_km", "sku", "price", "sort_order")
         .order_by("sort_order", "pk")
     }
     return products, variants

@@ -43,13 +43,12 @@ class Bilingual:
     khmer_fields: dict[str, str] = {}
 
     def in_language(self, field, language=None):
-        english = getattr(self, field)
         twin = self.khmer_fields.get(field)
         if twin is None:
-            return english
-        khmer = getattr(self, twin)
-        first, second = (khmer, english) if is_khmer(language) else (english, khmer)
-        return first if written(first) else second
+            return getattr(self, field)
+        asked, other = (twin, field) if is_khmer(language) else (field, twin)
+        text = getattr(self, asked)
+        return text if written(text) else getattr(self, other)
 
     @property
     def shown_title(self):
