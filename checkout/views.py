@@ -108,7 +108,8 @@ def cart_line_remove(request, line_id):
 def _checkout_ready(request):
     contents = carts.cart_contents(carts.get_cart(request), with_images=True)
     if contents.is_empty:
-        messages.info(request, _("Your cart is empty."))
+        # The cart page says it is empty; the notice says why the shopper landed there.
+        messages.info(request, _("There is nothing to check out yet: add something first."))
         return None, redirect("checkout:cart")
     if contents.has_problems:
         messages.error(request, _("Some items in your cart are no longer available as ordered."))

@@ -178,11 +178,11 @@ def render(notification):
         return _render(notification, shop)
 
 
-def amount_text(value):
-    """An amount's digits as the shop writes them in every language ("1,234.50", "51,300"),
-    whatever separators the language's number format would use."""
-    text = f"{value:,.2f}"
-    return text[:-3] if text.endswith(".00") else text
+def amount_text(value, currency):
+    """An amount's digits as the shop writes them in every language, with the currency's own
+    decimals so that amounts in one column line up: "12.00" and "9.50" dollars, "51,300" riel
+    (whatever separators the language's number format would use)."""
+    return f"{value:,.0f}" if currency == money.KHR else f"{value:,.2f}"
 
 
 def _render(notification, shop):
@@ -191,16 +191,16 @@ def _render(notification, shop):
         return "", _telegram_text(notification, order), ""
     lines = list(order.lines.all())
     for line in lines:
-        line.total_text = amount_text(line.line_total)
+        line.total_text = amount_text(line.line_total, order.currency)
     payment = _payment(notification)
     context = {
         "order": order,
         "lines": lines,
         "amounts": {
-            "subtotal": amount_text(order.subtotal),
-            "delivery_fee": amount_text(order.delivery_fee),
-            "total": amount_text(order.total),
-            "paid": amount_text(payment.paid_amount)
+            "subtotal": amount_text(order.subtotal, order.currency),
+            "delivery_fee": amount_text(order.delivery_fee, order.currency),
+            "total": amount_text(order.total, order.currency),
+            "paid": amount_text(payment.paid_amount, order.currency)
             if payment is not None and payment.paid_amount is not None
             else "",
         },

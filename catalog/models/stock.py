@@ -46,12 +46,17 @@ class StockRecord(models.Model):
         indexes = [models.Index(fields=["quantity"])]
 
     def __str__(self):
-        return f"{self.product_id}/{self.variant_key}: {self.quantity}"
+        """What the record counts, as staff name it ("Golden Silk Scarf – Ivory")."""
+        return self.item_title
 
     @property
     def item_title(self):
-        """Product title, with the variant's name when the admin listing annotated it."""
+        """Product title, with the variant's name (annotated by the admin listing, else looked
+        up)."""
         name = getattr(self, "variant_name", None)
+        if name is None and self.variant_key != PRODUCT_ITSELF:
+            variant = self.product.variants.filter(pk=self.variant_key).only("name").first()
+            name = variant.name if variant else None
         return f"{self.product.title} – {name}" if name else self.product.title
 
     @property

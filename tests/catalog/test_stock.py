@@ -153,3 +153,15 @@ def test_sku_must_be_unique_across_products_and_variants():
     clash.sku = variant_sku
     with pytest.raises(ValidationError):
         clash.clean()
+
+
+def test_the_stock_edit_page_names_the_item(admin_client):
+    product = make_product(
+        make_category(), title="Golden Silk Scarf", variants=[("Gold", None, 4), ("Ivory", None, 7)]
+    )
+    ivory = product.variants.get(name="Ivory")
+    record = StockRecord.objects.get(product=product, variant_key=ivory.pk)
+    assert str(record) == "Golden Silk Scarf – Ivory"
+    response = admin_client.get(reverse("inventory:edit", args=[record.pk]))
+    title = response.content.decode().split("<title>")[1].split("</title>")[0]
+    assert "Golden Silk Scarf – Ivory" in title, title

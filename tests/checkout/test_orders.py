@@ -121,6 +121,14 @@ def test_submitting_the_same_checkout_twice_gives_one_order(shop, details, produ
     assert stock(products["krama"]) == 9
 
 
+def test_checkout_with_an_empty_cart_says_so_once(client, shop):
+    response = client.get("/en/checkout/", follow=True)
+    assert response.redirect_chain[-1][0] == "/en/cart/"
+    page = response.content.decode()
+    assert page.count("Your cart is empty.") == 1
+    assert "There is nothing to check out yet" in page
+
+
 def test_an_empty_cart_cannot_be_checked_out(shop, details):
     with pytest.raises(Conflict) as error:
         place_order(Cart.objects.create(), details, shop)

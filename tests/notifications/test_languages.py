@@ -276,3 +276,16 @@ def test_a_message_rendered_before_languages_is_sent_as_it_was(khmer_shop):
     )
     old.refresh_from_db()
     assert messages.render(old) == ("Old subject", "Old words", "")
+
+
+def test_dollar_amounts_keep_their_cents_so_columns_line_up(khmer_shop):
+    """A whole-dollar line reads "12.00 USD" next to "1.50 USD", not "12 USD"."""
+    khmer_shop["product"].price = Decimal("12.00")
+    khmer_shop["product"].save_revision().publish()
+    order = place(khmer_shop, "en", quantity=1)
+    deliver_notifications()
+    message = sent(order.number)
+    for text in ("12.00 USD", "1.50 USD", "Total: 13.50 USD"):
+        assert text in message.body, message.body
+        assert text.split(": ")[-1] in html_of(message)
+    assert "12 USD" not in message.body
