@@ -66,3 +66,19 @@ def test_english_search_is_answered_by_the_full_text_backend(catalog):
     results = search_products("pepper")
     assert [p.title for p in results] == ["Kampot Black Pepper"]
     assert not isinstance(results.backend, DatabaseSearchBackend)
+
+
+def test_products_in_stock_come_before_sold_out_ones():
+    category = make_category(title="Pantry")
+    make_product(category, title="Pepper Pepper Grinder", stock=0)
+    make_product(category, title="Kampot Pepper", stock=4)
+    make_product(category, title="Pepper Sampler", stock=0)
+    make_product(category, title="Pepper Sauce", stock=1)
+    for query in ("pepper", "Pep"):  # the full-text backend, then the substring one
+        results = search_products(query)
+        names = [product.title for product in results]
+        assert set(names[:2]) == {"Kampot Pepper", "Pepper Sauce"}, (query, names)
+        assert set(names[2:]) == {"Pepper Pepper Grinder", "Pepper Sampler"}, (query, names)
+        # Pages across the boundary read the same list.
+        assert [p.title for p in results[1:3]] == names[1:3]
+        assert results.count() == 4 and results[3].title == names[3]
