@@ -54,6 +54,14 @@ def test_guest_pays_by_khqr_and_sees_the_receipt(
     assert page.locator(".khqr-merchant").inner_text()
     expect(page.locator("[data-countdown]")).to_contain_text("Expires in 1")
     assert qr_image.evaluate("img => img.complete && img.naturalWidth > 0")
+    # The "Open in Bakong" button is offered on phones only, and so is the advice to tap it.
+    steps = page.locator(".pay-instructions ol").inner_text()
+    if device == "phone":
+        expect(page.locator(".deeplink")).to_be_visible()
+        assert "Open in Bakong" in steps
+    else:
+        expect(page.locator(".deeplink")).to_be_hidden()
+        assert "Open in Bakong" not in steps and "point it at the code" in steps
     page.screenshot(path=screenshot_dir / f"payment-{device}.png", full_page=True)
 
     page.evaluate("window.__noReload = true")
