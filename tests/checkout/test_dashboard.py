@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from backoffice.reports import dashboard_figures
 from checkout.models import Cart, CartLine, Order
 from checkout.orders import place_order
 from checkout.status import change_status
@@ -41,6 +42,13 @@ def test_dashboard_shows_todays_paid_orders_and_revenue(sales):
     usd = sum(o.total for o in sales if o.currency == "USD")
     khr = sum(o.total for o in sales if o.currency == "KHR")
     assert f"${usd:,.2f}" in page and f"{khr:,.0f} KHR" in page
+    # The headline figure is the chart's bar for today: riel orders at their own rate.
+    figures = dashboard_figures()
+    khr_order = next(o for o in sales if o.currency == "KHR")
+    all_in_usd = usd + (khr_order.total / khr_order.khr_per_usd).quantize(Decimal("0.01"))
+    assert figures["today"]["usd_equivalent"] == all_in_usd
+    assert figures["chart"]["revenue"][-1] == float(all_in_usd)
+    assert f"${all_in_usd:,.2f}</span> revenue today, in dollars" in page
     assert 'id="shop-chart-data"' in page and "chart.umd.min" in page
 
 
