@@ -2,6 +2,7 @@
 ``aria-labelledby`` names an element that exists on the page, before and after a bad submit."""
 
 import pytest
+from allauth.account.models import EmailAddress
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.test import Client
@@ -62,3 +63,24 @@ def test_account_forms_point_at_real_help_and_errors(shop):
     client.force_login(user)
     assert_references_hold(client.get("/en/account/addresses/"))
     assert_references_hold(client.post("/en/account/addresses/", {"phone": "1"}))
+
+
+def test_account_pages_speak_the_shops_english(shop):
+    """The shop's words on allauth's pages: "Log in", not "Sign In"; labels without colons;
+    a shopper greeted by e-mail, never by the username Django needs internally."""
+    client = Client()
+    login = client.get("/en/accounts/login/").content.decode()
+    for words in ("Log in", "Create an account", "Remember me"):
+        assert words in login
+    for words in ("Sign In", "Sign Up", "Remember Me", "Email:", "Password:"):
+        assert words not in login
+    user = get_user_model().objects.create_user("user8f3k2", "dara@example.com", "a-long-pass-9876")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    response = client.post(
+        "/en/accounts/login/",
+        {"login": "dara@example.com", "password": "a-long-pass-9876"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "You are logged in as dara@example.com." in page
+    assert "user8f3k2" not in page

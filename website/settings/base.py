@@ -1,6 +1,7 @@
 """Settings shared by every environment, read from the process environment
 (and a ``.env`` file next to ``manage.py`` when there is one)."""
 
+import operator
 import tempfile
 from decimal import Decimal
 from pathlib import Path
@@ -101,6 +102,8 @@ ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="mandator
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_UNIQUE_EMAIL = True
+# Accounts have a username only because Django needs one; shoppers are greeted by e-mail.
+ACCOUNT_USER_DISPLAY = operator.attrgetter("email")
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
