@@ -8,6 +8,7 @@ expires a payment. Money that arrives late, for the wrong amount or for a closed
 recorded for the owner, never dropped.
 """
 
+import base64
 import io
 import json
 import logging
@@ -106,14 +107,44 @@ def create_payment(order, now=None):
     return payment
 
 
+def _qr_code(payment):
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=10, border=4)
+    code.add_data(payment.qr_string)
+    code.make(fit=True)
+    return code
+
+
+def qr_svg(payment):
+    """The payment's QR as an SVG data URI, with its size in modules (quiet zone included).
+
+    The payment page shows this rather than the PNG: drawn at a whole number of CSS pixels
+    per module (``--qr-modules`` in shop.css), every module is the same size on any screen,
+    where a PNG scaled to fit its box gets modules of uneven widths."""
+    matrix = _qr_code(payment).get_matrix()
+    runs = []
+    for y, row in enumerate(matrix):
+        x = 0
+        while x < len(row):
+            if row[x]:
+                start = x
+                while x < len(row) and row[x]:
+                    x += 1
+                runs.append(f"M{start} {y}h{x - start}v1h-{x - start}z")
+            else:
+                x += 1
+    size = len(matrix)
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" '
+        f'shape-rendering="crispEdges"><rect width="{size}" height="{size}" fill="#fff"/>'
+        f'<path fill="#000" d="{"".join(runs)}"/></svg>'
+    )
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode(), size
+
+
 def ensure_qr_image(payment):
     """Save ``media/qrcodes/<md5>.png`` (encoding exactly the stored string) if missing."""
     if not default_storage.exists(payment.image_name):
-        image = qrcode.QRCode(
-            error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=10, border=4
-        )
-        image.add_data(payment.qr_string)
-        image.make(fit=True)
+        image = _qr_code(payment)
         buffer = io.BytesIO()
         image.make_image(fill_color="black", back_color="white").save(buffer, format="PNG")
         default_storage.save(payment.image_name, ContentFile(buffer.getvalue()))

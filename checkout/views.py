@@ -18,7 +18,7 @@ from checkout.api import remember_order
 from checkout.forms import CheckoutForm
 from checkout.models import DeliveryMethod, Order
 from checkout.orders import cancel_by_shopper, place_order
-from checkout.payments import ensure_deeplink, ensure_qr_image, new_payment_attempt
+from checkout.payments import ensure_deeplink, ensure_qr_image, new_payment_attempt, qr_svg
 from checkout.pricing import quote
 from kernel.errors import ShopError
 from kernel.models import ShopSettings
@@ -230,7 +230,8 @@ def order_page(request, token):
         "order_url": order_url,
     }
     if payment is not None and payment.is_pending:
-        context["qr_image_url"] = ensure_qr_image(payment)
+        context["qr_image_url"] = ensure_qr_image(payment)  # the PNG, to save to a gallery
+        context["qr_svg"], context["qr_modules"] = qr_svg(payment)
         # Asked once per payment; the page shows the link on phones only.
         context["deeplink"] = ensure_deeplink(
             payment,

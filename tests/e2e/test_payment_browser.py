@@ -1,6 +1,7 @@
 """A guest checks out, sees the KHQR, "pays" it through the Bakong sandbox, and the page
 becomes a thank-you page within 10 seconds, without a reload."""
 
+import subprocess
 import time
 from decimal import Decimal
 
@@ -13,6 +14,12 @@ from tests.e2e.conftest import VIEWPORTS, demo_image
 from tests.factories import make_category, make_product
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def zbar(path):
+    return subprocess.run(
+        ["zbarimg", "--quiet", "--raw", str(path)], capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 @pytest.fixture
@@ -66,6 +73,15 @@ def test_guest_pays_by_khqr_and_sees_the_receipt(
 
     page.evaluate("window.__noReload = true")
     payment = Payment.objects.get()
+    # The code on screen has every module the same whole number of pixels, and a scanner
+    # reads exactly the stored string from it; the PNG offered for saving does too.
+    modules = int(qr_image.get_attribute("width"))
+    shown = qr_image.evaluate("img => img.getBoundingClientRect().width")
+    assert shown == int(shown) and int(shown) % modules == 0, (shown, modules)
+    qr_image.screenshot(path=screenshot_dir / f"payment-qr-{device}.png")
+    assert zbar(screenshot_dir / f"payment-qr-{device}.png") == payment.qr_string
+    saved = page.locator(".khqr-save a").get_attribute("href")
+    assert saved.endswith(f"/media/qrcodes/{payment.md5}.png")
     control(bakong, "/sandbox/pay/", {"qr": payment.qr_string})
     paid_at = time.monotonic()
     expect(page.locator("[data-thank-you]")).to_be_visible(timeout=10_000)
