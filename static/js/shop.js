@@ -205,7 +205,25 @@
         });
     }
 
+    /* A row that scrolls sideways (the category menu on a phone) fades out at the edge
+       where more is hidden, so a label cut at the edge reads as "scroll for more". */
+    function initScrollRow(row) {
+        function update() {
+            var more = row.scrollLeft + row.clientWidth < row.scrollWidth - 1;
+            row.classList.toggle("has-more-after", more);
+            row.classList.toggle("has-more-before", row.scrollLeft > 1);
+        }
+        row.addEventListener("scroll", update, { passive: true });
+        window.addEventListener("resize", update);
+        var current = row.querySelector("[aria-current]");
+        if (current && current.scrollIntoView && row.scrollWidth > row.clientWidth) {
+            row.scrollLeft = current.offsetLeft - row.offsetLeft - 16;
+        }
+        update();
+    }
+
     document.addEventListener("DOMContentLoaded", function () {
+        document.querySelectorAll("[data-scroll-row]").forEach(initScrollRow);
         document.querySelectorAll("[data-gallery]").forEach(initGallery);
         document.querySelectorAll("[data-add-to-cart]").forEach(initAddToCart);
         document.querySelectorAll("[data-payment]").forEach(initPayment);

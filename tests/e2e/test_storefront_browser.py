@@ -131,3 +131,20 @@ def test_phone_layout_fits_360px(browser, live_server, storefront):
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, (path, overflow)
     page.close()
+
+
+def test_a_category_menu_wider_than_a_phone_shows_it_scrolls(browser, live_server, shop):
+    for title in ("Textiles & Clothing", "Food & Drink", "Home & Living", "Beauty & Wellbeing"):
+        make_category(title=title, show_in_menus=True)
+    page = browser.new_page(viewport=VIEWPORTS["phone"])
+    page.goto(live_server.url + "/en/")
+    row = page.locator(".category-nav ul")
+    assert row.evaluate("ul => ul.scrollWidth > ul.clientWidth")
+    assert "has-more-after" in row.get_attribute("class")  # faded where labels are cut
+    assert "has-more-before" not in row.get_attribute("class")
+    row.evaluate("ul => ul.scrollTo(ul.scrollWidth, 0)")
+    page.wait_for_function(
+        "document.querySelector('.category-nav ul').classList.contains('has-more-before')"
+    )
+    assert "has-more-after" not in row.get_attribute("class")
+    page.close()
