@@ -90,4 +90,12 @@ def test_staff_dashboard_and_order_inspect(
     assert "Celadon Rice Bowl" in page.content()
     assert page.get_by_role("button", name="Mark shipped").is_visible()
     page.screenshot(path=screenshot_dir / f"admin-order-{device}.png", full_page=True)
+
+    page.goto(live_server.url + "/admin/orders/")
+    # Status and payment are on screen without scrolling, on a phone too.
+    for name in ("Status", "Payment"):
+        header = page.get_by_role("columnheader", name=name)
+        box = header.bounding_box()
+        assert box and box["x"] + box["width"] <= VIEWPORTS[device]["width"], (name, box)
+    page.screenshot(path=screenshot_dir / f"admin-orders-{device}.png", full_page=True)
     page.close()
