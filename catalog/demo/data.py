@@ -568,3 +568,66 @@ DELIVERY_METHODS = [
     ),
     ("pickup", "Pick up at the shop", "Street 240, Daun Penh; ready within 2 hours.", D("0.00")),
 ]
+
+# Information pages, linked from the footer: (slug, title, intro, [paragraphs]).
+CONTENT_PAGES = [
+    (
+        "about",
+        "About us",
+        "A small Phnom Penh shop for things made in Cambodia.",
+        [
+            "Angkor Market started in 2019 as a stall at the Russian Market. Today we work "
+            "with more than thirty families and workshops in Takeo, Kampot, Kampong Cham and "
+            "Mondulkiri.",
+            "We visit every maker, pay them on delivery of their goods, and check each piece "
+            "by hand before it is sent to you.",
+        ],
+    ),
+    (
+        "delivery-and-payment",
+        "Delivery and payment",
+        "How we get your order to you, and how you can pay.",
+        [
+            "In Phnom Penh our own riders deliver the same day for orders placed before "
+            "14:00, and the next day after that. Provinces are served by Virak Buntham or J&T "
+            "Express in one to three days.",
+            "Pay by scanning the KHQR code with ABA, ACLEDA, Wing or any other Cambodian "
+            "banking app. The code is valid for 15 minutes; your order is confirmed as soon "
+            "as the payment arrives.",
+        ],
+    ),
+    (
+        "returns",
+        "Returns and refunds",
+        "Changed your mind? You have 7 days.",
+        [
+            "You can return any unused item within 7 days of delivery. Message us on "
+            "Telegram or call us with your order number, and we will arrange the pickup.",
+            "We refund to the bank account you paid from within 3 working days of receiving "
+            "the item. Food cannot be returned once opened.",
+        ],
+    ),
+    (
+        "privacy",
+        "Privacy",
+        "What we keep about you, and why.",
+        [
+            "We keep your name, phone number, e-mail and address to deliver your orders and "
+            "to contact you about them. We never sell them or share them with anyone except "
+            "the courier who brings your parcel.",
+            "You can ask us at any time to see or delete the information we hold about you.",
+        ],
+    ),
+    (
+        "terms",
+        "Terms of sale",
+        "The rules of buying from Angkor Market.",
+        [
+            "Prices are in US dollars and include VAT; the riel amount is shown for "
+            "convenience at the exchange rate of the day. An order is confirmed when it is "
+            "paid.",
+            "If an item turns out to be out of stock after you paid, we refund you in full "
+            "within 3 working days.",
+        ],
+    ),
+]

@@ -330,4 +330,97 @@ KHMER = {
     "Keep dry and out of direct sun.": "ទុកនៅកន្លែងស្ងួត និងជៀសពីពន្លឺថ្ងៃផ្ទាល់។",
     "Questions? Message us on Telegram.": "មានសំណួរ? ផ្ញើសារមកយើងតាម Telegram។",
     "Option": "ជម្រើស",
+    # --- data.CONTENT_PAGES (footer information pages) -----------------------------------
+    "About us": "អំពីយើង",
+    "A small Phnom Penh shop for things made in Cambodia.": (
+        "ហាងតូចមួយនៅភ្នំពេញ សម្រាប់ទំនិញដែលផលិតនៅកម្ពុជា។"
+    ),
+    (
+        "Angkor Market started in 2019 as a stall at the Russian Market. Today we work "
+        "with more than thirty families and workshops in Takeo, Kampot, Kampong Cham and "
+        "Mondulkiri."
+    ): (
+        "ផ្សារអង្គរ បានចាប់ផ្តើមនៅឆ្នាំ 2019 ជាតូបលក់ដូរតូចមួយនៅផ្សារទួលទំពូង។ "
+        "សព្វថ្ងៃ យើងសហការជាមួយគ្រួសារ និងរោងជាងតូចៗច្រើនជាង 30 "
+        "នៅខេត្តតាកែវ កំពត កំពង់ចាម និងមណ្ឌលគិរី។"
+    ),
+    (
+        "We visit every maker, pay them on delivery of their goods, and check each piece "
+        "by hand before it is sent to you."
+    ): (
+        "យើងចុះជួបអ្នកផលិតគ្រប់រូបដោយផ្ទាល់ ទូទាត់ប្រាក់ជូនពួកគាត់ភ្លាមៗនៅពេលទទួលបានទំនិញ "
+        "ហើយត្រួតពិនិត្យទំនិញម្តងមួយៗដោយដៃ មុនពេលផ្ញើទៅដល់លោកអ្នក។"
+    ),
+    "Delivery and payment": "ការដឹកជញ្ជូន និងការទូទាត់ប្រាក់",
+    "How we get your order to you, and how you can pay.": (
+        "របៀបដែលយើងដឹកការបញ្ជាទិញទៅដល់លោកអ្នក និងរបៀបទូទាត់ប្រាក់។"
+    ),
+    (
+        "In Phnom Penh our own riders deliver the same day for orders placed before "
+        "14:00, and the next day after that. Provinces are served by Virak Buntham or J&T "
+        "Express in one to three days."
+    ): (
+        "នៅភ្នំពេញ អ្នកដឹកផ្ទាល់របស់ហាងយើងដឹកជូនក្នុងថ្ងៃតែមួយ សម្រាប់ការបញ្ជាទិញមុនម៉ោង 14:00 "
+        "ហើយការបញ្ជាទិញក្រោយម៉ោងនេះ នឹងដឹកជូននៅថ្ងៃបន្ទាប់។ សម្រាប់បណ្តាខេត្ត "
+        "យើងផ្ញើតាមវីរៈ ប៊ុនថាំ ឬ J&T Express ដែលដល់ក្នុងរយៈពេល 1–3 ថ្ងៃ។"
+    ),
+    (
+        "Pay by scanning the KHQR code with ABA, ACLEDA, Wing or any other Cambodian "
+        "banking app. The code is valid for 15 minutes; your order is confirmed as soon "
+        "as the payment arrives."
+    ): (
+        "ទូទាត់ប្រាក់ដោយស្កេនកូដ KHQR តាមកម្មវិធី ABA, ACLEDA, Wing "
+        "ឬកម្មវិធីធនាគារផ្សេងទៀតណាមួយនៅកម្ពុជា។ កូដនេះមានសុពលភាពរយៈពេល 15 នាទី "
+        "ហើយការបញ្ជាទិញរបស់លោកអ្នកនឹងត្រូវបានបញ្ជាក់ភ្លាមៗ នៅពេលយើងទទួលបានប្រាក់។"
+    ),
+    "Returns and refunds": "ការប្រគល់ទំនិញវិញ និងការសងប្រាក់វិញ",
+    "Changed your mind? You have 7 days.": "ប្តូរចិត្តវិញ? លោកអ្នកមានពេល 7 ថ្ងៃ។",
+    (
+        "You can return any unused item within 7 days of delivery. Message us on "
+        "Telegram or call us with your order number, and we will arrange the pickup."
+    ): (
+        "លោកអ្នកអាចប្រគល់ទំនិញដែលមិនទាន់បានប្រើវិញបាន ក្នុងរយៈពេល 7 ថ្ងៃគិតពីថ្ងៃទទួលទំនិញ។ "
+        "សូមផ្ញើសារមកយើងតាម Telegram ឬទូរស័ព្ទមកយើង ដោយប្រាប់លេខការបញ្ជាទិញរបស់លោកអ្នក "
+        "ហើយយើងនឹងរៀបចំទៅយកទំនិញពីលោកអ្នក។"
+    ),
+    (
+        "We refund to the bank account you paid from within 3 working days of receiving "
+        "the item. Food cannot be returned once opened."
+    ): (
+        "យើងនឹងសងប្រាក់វិញចូលគណនីធនាគារដែលលោកអ្នកបានប្រើទូទាត់ ក្នុងរយៈពេល 3 ថ្ងៃធ្វើការ "
+        "បន្ទាប់ពីយើងទទួលបានទំនិញវិញ។ ចំពោះអាហារ មិនអាចប្រគល់វិញបានទេ ប្រសិនបើបានបើកហើយ។"
+    ),
+    "Privacy": "ឯកជនភាព",
+    "What we keep about you, and why.": "ព័ត៌មានអ្វីខ្លះរបស់លោកអ្នកដែលយើងរក្សាទុក និងហេតុអ្វី។",
+    (
+        "We keep your name, phone number, e-mail and address to deliver your orders and "
+        "to contact you about them. We never sell them or share them with anyone except "
+        "the courier who brings your parcel."
+    ): (
+        "យើងរក្សាទុកឈ្មោះ លេខទូរស័ព្ទ អ៊ីមែល និងអាសយដ្ឋានរបស់លោកអ្នក "
+        "ដើម្បីដឹកជញ្ជូនការបញ្ជាទិញ និងទាក់ទងលោកអ្នកអំពីការបញ្ជាទិញទាំងនោះ។ "
+        "យើងមិនដែលលក់ ឬចែករំលែកព័ត៌មានទាំងនេះទៅអ្នកណាឡើយ "
+        "លើកលែងតែអ្នកដឹកជញ្ជូនដែលយកកញ្ចប់ឥវ៉ាន់ទៅជូនលោកអ្នក។"
+    ),
+    "You can ask us at any time to see or delete the information we hold about you.": (
+        "លោកអ្នកអាចស្នើសុំមើល ឬលុបព័ត៌មានរបស់លោកអ្នកដែលយើងរក្សាទុក បានគ្រប់ពេលវេលា។"
+    ),
+    "Terms of sale": "លក្ខខណ្ឌនៃការលក់",
+    "The rules of buying from Angkor Market.": "គោលការណ៍សម្រាប់ការទិញទំនិញពីផ្សារអង្គរ។",
+    (
+        "Prices are in US dollars and include VAT; the riel amount is shown for "
+        "convenience at the exchange rate of the day. An order is confirmed when it is "
+        "paid."
+    ): (
+        "តម្លៃទាំងអស់គិតជាដុល្លារអាមេរិក និងរួមបញ្ចូលអាករលើតម្លៃបន្ថែមរួចហើយ។ "
+        "ចំនួនទឹកប្រាក់ជាប្រាក់រៀល បង្ហាញជូនដើម្បីភាពងាយស្រួល តាមអត្រាប្តូរប្រាក់ប្រចាំថ្ងៃ។ "
+        "ការបញ្ជាទិញត្រូវបានបញ្ជាក់ នៅពេលលោកអ្នកទូទាត់ប្រាក់រួចរាល់។"
+    ),
+    (
+        "If an item turns out to be out of stock after you paid, we refund you in full "
+        "within 3 working days."
+    ): (
+        "ប្រសិនបើទំនិញណាមួយអស់ពីស្តុក បន្ទាប់ពីលោកអ្នកបានទូទាត់ប្រាក់រួច "
+        "យើងនឹងសងប្រាក់វិញជូនលោកអ្នកទាំងស្រុង ក្នុងរយៈពេល 3 ថ្ងៃធ្វើការ។"
+    ),
 }

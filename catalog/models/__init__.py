@@ -1,6 +1,8 @@
-"""The catalog's data: pages editors write (``pages``) and the stock of what they sell
-(``stock``). Services that change stock are in ``catalog.inventory``."""
+"""The catalog's data: pages editors write (``pages``, and the information pages in
+``content``) and the stock of what they sell (``stock``). Services that change stock are in
+``catalog.inventory``."""
 
+from catalog.models.content import ContentPage
 from catalog.models.pages import (
     CategoryPage,
     HomePage,
@@ -23,6 +25,7 @@ from catalog.models.stock import PRODUCT_ITSELF, StockAdjustment, StockRecord
 __all__ = [
     "PRODUCT_ITSELF",
     "CategoryPage",
+    "ContentPage",
     "HomePage",
     "ProductImage",
     "ProductPage",

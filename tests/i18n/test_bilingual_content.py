@@ -12,7 +12,7 @@ from django.utils import translation
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from catalog.inventory import set_stock
-from catalog.models import CategoryPage, HomePage, ProductPage, StockRecord
+from catalog.models import CategoryPage, ContentPage, HomePage, ProductPage, StockRecord
 from checkout.models import DeliveryMethod, Order
 from tests.factories import make_category, make_product
 from tests.i18n.test_khmer_pages import CHECKOUT_KM, english_left
@@ -187,7 +187,12 @@ def test_the_demo_shop_reads_in_khmer():
     """Every demo page in Khmer: what the shop and its demo editors wrote is Khmer, apart from
     the English name shown (marked ``lang="en"``) under a product's Khmer name."""
     call_command("load_demo", verbosity=0)
-    pages = [HomePage.objects.get(), *CategoryPage.objects.live(), *ProductPage.objects.live()]
+    pages = [
+        HomePage.objects.get(),
+        *CategoryPage.objects.live(),
+        *ProductPage.objects.live(),
+        *ContentPage.objects.live(),
+    ]
     assert len(pages) > 40
     client = Client()
     problems = {}

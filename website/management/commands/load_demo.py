@@ -20,6 +20,7 @@ from catalog.demo.khmer import KHMER
 from catalog.inventory import set_stock
 from catalog.models import (
     CategoryPage,
+    ContentPage,
     HomePage,
     ProductImage,
     ProductPage,
@@ -78,6 +79,8 @@ class Command(BaseCommand):
                 for row in child["products"]:
                     self.product(child_page, row, top["pattern"])
         self.configure_home(home, list(CategoryPage.objects.child_of(home).order_by("path")))
+        for spec in data.CONTENT_PAGES:
+            self.information_page(home, *spec)
 
         if options["products"]:
             self.bulk_products(home, options["products"])
@@ -280,6 +283,23 @@ class Command(BaseCommand):
                 set_stock(page, quantity, variant=saved[name])
         else:
             set_stock(page, stock)
+
+    def information_page(self, home, slug, title, intro, paragraphs):
+        if ContentPage.objects.child_of(home).filter(slug=slug).exists():
+            return
+        page = ContentPage(
+            title=title,
+            title_km=km(title),
+            slug=slug,
+            show_in_menus=True,
+            intro=intro,
+            intro_km=km(intro),
+            body=[("paragraph", f"<p>{text}</p>") for text in paragraphs],
+            body_km=[("paragraph", f"<p>{km(text)}</p>") for text in paragraphs],
+        )
+        home.add_child(instance=page)
+        page.save_revision().publish()
+        self.created += 1
 
     def bulk_products(self, home, wanted):
         category = self.category(home, data.BULK_CATEGORY)
