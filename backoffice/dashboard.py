@@ -15,7 +15,12 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.base import ViewSet
 
-from backoffice.reports import daily_sales, dashboard_figures, spreadsheet_safe
+from backoffice.reports import (
+    cash_on_delivery_outstanding,
+    daily_sales,
+    dashboard_figures,
+    spreadsheet_safe,
+)
 from checkout.khqr.token import token_warning
 
 REPORT_PERMISSION = "checkout.view_order"
@@ -147,6 +152,7 @@ def sales_report(request):
             "notice": notice,
             "days": days,
             "totals": totals,
+            "cash_on_delivery": cash_on_delivery_outstanding(),
             "start": start,
             "end": end,
             "earliest": EARLIEST_REPORT_DATE,

@@ -9,7 +9,16 @@ from django.db.models import F
 from django.utils import dateformat, timezone
 
 from catalog.models import current_stock_records
-from checkout.models import NEEDS_ATTENTION, PAID_STATES, Order, Payment, PaymentStatus, Status
+from checkout.models import (
+    COD_OPEN_STATES,
+    NEEDS_ATTENTION,
+    PAID_STATES,
+    Order,
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+    Status,
+)
 from kernel import money
 
 
@@ -53,12 +62,30 @@ def daily_sales(start, end):
     return days
 
 
+def cash_on_delivery_outstanding():
+    """Cash on delivery money not in yet: ``{"orders", "usd_equivalent", "to_confirm"}`` for
+    confirmed orders (being prepared, on their way or delivered) whose cash staff have not
+    recorded, and the count of orders still waiting for staff to confirm them."""
+    due = Order.objects.filter(
+        payment_method=PaymentMethod.CASH_ON_DELIVERY,
+        status__in=[status for status in COD_OPEN_STATES if status != Status.AWAITING_CONFIRMATION],
+        paid_at__isnull=True,
+    ).values_list("currency", "khr_per_usd", "total")
+    figures = {"orders": 0, "usd_equivalent": Decimal("0")}
+    for currency, rate, total in due.iterator():
+        figures["orders"] += 1
+        figures["usd_equivalent"] += _usd_equivalent(total, currency, rate)
+    figures["to_confirm"] = Order.objects.filter(status=Status.AWAITING_CONFIRMATION).count()
+    return figures
+
+
 def dashboard_figures():
     today = timezone.localdate()
     series = daily_sales(today - timedelta(days=29), today)
     return {
         "today": series[today],
         "awaiting_payment": Order.objects.filter(status=Status.AWAITING_PAYMENT).count(),
+        "cash_on_delivery": cash_on_delivery_outstanding(),
         "payments_pending": Payment.objects.filter(status=PaymentStatus.PENDING).count(),
         "low_stock": current_stock_records().filter(quantity__lte=F("low_stock_threshold")).count(),
         "needs_attention": Payment.objects.filter(

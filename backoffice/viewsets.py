@@ -23,10 +23,11 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from backoffice.reports import spreadsheet_safe
 from checkout.models import (
     NEEDS_ATTENTION,
-    PAID_STATES,
     DeliveryMethod,
+    DeliveryZone,
     Order,
     Payment,
+    PaymentMethod,
     PaymentStatus,
     Status,
 )
@@ -55,6 +56,9 @@ class OrderFilterSet(WagtailFilterSet):
         method="filter_payment",
         empty_label=ALL,
     )
+    payment_method = django_filters.ChoiceFilter(
+        label=gettext_lazy("Paid by"), choices=PaymentMethod.choices, empty_label=ALL
+    )
     delivery_method = django_filters.ChoiceFilter(
         label=gettext_lazy("Delivery"),
         choices=lambda: [(m.code, m.label) for m in DeliveryMethod.objects.all()],
@@ -70,7 +74,12 @@ class OrderFilterSet(WagtailFilterSet):
 
 
 def payment_state_label(order):
-    """The latest payment's state in words (the listing's annotation holds its code)."""
+    """The latest payment's state in words (the listing's annotation holds its code); for
+    cash on delivery, whether the cash is in."""
+    if order.is_cash_on_delivery:
+        if order.paid_at is not None:
+            return _("Cash received")
+        return _("Cash on delivery")
     if not order.payment_state:
         return ""
     return dict(PaymentStatus.choices).get(order.payment_state, order.payment_state)
@@ -165,7 +174,7 @@ class OrderViewSet(ModelViewSet):
             "status",
             label=gettext_lazy("Status"),
             accessor="get_status_display",
-            primary=lambda o: o.status in PAID_STATES,
+            primary=lambda o: o.is_paid,
         ),
         Column("payment_state", label=gettext_lazy("Payment"), accessor=payment_state_label),
         Column("total_display", label=gettext_lazy("Total"), accessor="total_display"),
@@ -187,6 +196,7 @@ class OrderViewSet(ModelViewSet):
         "province",
         "address",
         "delivery_label",
+        "payment_method",
         "currency",
         "subtotal",
         "delivery_fee",
@@ -205,6 +215,7 @@ class OrderViewSet(ModelViewSet):
         "province": gettext_lazy("Province"),
         "address": gettext_lazy("Address"),
         "delivery_label": gettext_lazy("Delivery label"),
+        "payment_method": gettext_lazy("Paid by"),
         "currency": gettext_lazy("Currency"),
         "subtotal": gettext_lazy("Subtotal"),
         "delivery_fee": gettext_lazy("Delivery fee"),
@@ -340,7 +351,10 @@ DELIVERY_METHOD_LABELS = {
     "label": gettext_lazy("Label"),
     "code": gettext_lazy("Code"),
     "description": gettext_lazy("Description"),
-    "fee": gettext_lazy("Fee"),
+    "label_km": gettext_lazy("Label in Khmer"),
+    "description_km": gettext_lazy("Description in Khmer"),
+    "fee": gettext_lazy("Standard fee"),
+    "free_from": gettext_lazy("Free from"),
     "is_active": gettext_lazy("Is active"),
     "sort_order": gettext_lazy("Sort order"),
 }
@@ -364,18 +378,37 @@ class DeliveryMethodViewSet(ModelViewSet):
     menu_name = "delivery-methods"
     icon = "site"
     index_view_class = DeliveryMethodIndexView
-    list_display = ["label", "code", "fee", "is_active", "sort_order"]
-    form_fields = ["label", "code", "description", "fee", "is_active", "sort_order"]
+    list_display = ["label", "code", "fee", "free_from", "is_active", "sort_order"]
+    form_fields = [
+        "label",
+        "label_km",
+        "code",
+        "description",
+        "description_km",
+        "fee",
+        "free_from",
+        "is_active",
+        "sort_order",
+    ]
     panels = [
         FieldPanel(name, heading=DELIVERY_METHOD_LABELS[name])
-        for name in ["label", "code", "description"]
+        for name in ["label", "label_km", "code", "description", "description_km"]
     ] + [
-        FieldPanel(
-            "fee",
-            heading=DELIVERY_METHOD_LABELS["fee"],
-            help_text=gettext_lazy("In the shop's base currency."),
-        ),
+        FieldPanel("fee", heading=DELIVERY_METHOD_LABELS["fee"]),
+        FieldPanel("free_from", heading=DELIVERY_METHOD_LABELS["free_from"]),
         FieldPanel("is_active", heading=DELIVERY_METHOD_LABELS["is_active"]),
         FieldPanel("sort_order", heading=DELIVERY_METHOD_LABELS["sort_order"]),
     ]
+    copy_view_enabled = False
+
+
+class DeliveryZoneViewSet(ModelViewSet):
+    """Provinces grouped by what delivery costs there, with each method's fee in the zone
+    (the model's panels: name, provinces, cash on delivery, the fees inline)."""
+
+    model = DeliveryZone
+    menu_label = gettext_lazy("Delivery zones")
+    menu_name = "delivery-zones"
+    icon = "globe"
+    list_display = ["name", "province_count", "cash_on_delivery", "sort_order"]
     copy_view_enabled = False

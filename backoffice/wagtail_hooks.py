@@ -8,7 +8,12 @@ from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
 
 from backoffice.dashboard import SalesReportViewSet, ShopDashboardPanel
-from backoffice.viewsets import DeliveryMethodViewSet, OrderViewSet, PaymentViewSet
+from backoffice.viewsets import (
+    DeliveryMethodViewSet,
+    DeliveryZoneViewSet,
+    OrderViewSet,
+    PaymentViewSet,
+)
 from catalog.viewsets import StockViewSet
 
 ADMIN_CSS = "css/admin.css"
@@ -24,6 +29,7 @@ class ShopMenu(ViewSetGroup):
         PaymentViewSet("payments"),
         StockViewSet("inventory"),
         DeliveryMethodViewSet("delivery_methods"),
+        DeliveryZoneViewSet("delivery_zones"),
         SalesReportViewSet("sales_report"),
     )
 

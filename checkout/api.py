@@ -1,17 +1,19 @@
 """Cart and checkout over JSON. Thin: the rules live in ``cart.py`` and ``orders.py``."""
 
 import secrets
+from decimal import Decimal
 
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
 from checkout import cart as carts
 from checkout import serializers
-from checkout.models import PROVINCE_LABELS, PROVINCES, DeliveryMethod, Payment
+from checkout.delivery import DeliveryOption, DeliveryRules
+from checkout.models import PROVINCE_LABELS, PROVINCES, Payment, PaymentMethod
 from checkout.orders import place_order
 from checkout.payments import check_payment
 from checkout.pricing import price_in
@@ -85,19 +87,50 @@ class CartLineView(ShopAPIView):
 
 
 class CheckoutOptionsView(ShopAPIView):
-    @extend_schema(responses=serializers.CheckoutOptionsSerializer)
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "province",
+                str,
+                description="A province's English name: only the methods that deliver there, "
+                "with their fees there.",
+            )
+        ],
+        responses=serializers.CheckoutOptionsSerializer,
+    )
     def get(self, request):
         shop = shop_for(request)
+        rules = DeliveryRules()
+        province = request.query_params.get("province")
+        if province is not None and province not in PROVINCE_LABELS:
+            raise ShopError(
+                _("Unknown province."),
+                code="invalid",
+                fields={"province": [_("Use one of the provinces this endpoint lists.")]},
+            )
+        if province is None:
+            # Every method at its standard fee (where no zone fee applies).
+            options = [
+                DeliveryOption(method, method.fee, method.free_from, None)
+                for method in rules.methods
+            ]
+        else:
+            options = rules.options(province)
         methods = [
             {
-                "code": method.code,
-                "label": method.in_language("label"),
-                "description": method.in_language("description"),
-                "fee": price_in(method.fee, shop.base_currency, shop),
+                "code": option.code,
+                "label": option.method.in_language("label"),
+                "description": option.method.in_language("description"),
+                "fee": price_in(option.fee, shop.base_currency, shop),
+                "free_from": option.free_from,
                 "currency": shop.base_currency,
             }
-            for method in DeliveryMethod.active()
+            for option in options
         ]
+        payment_methods = [PaymentMethod.KHQR.value]
+        cash_refusal = rules.cash_on_delivery_refusal(shop, province, Decimal("0"))
+        if shop.cash_on_delivery and (province is None or cash_refusal is None):
+            payment_methods.append(PaymentMethod.CASH_ON_DELIVERY.value)
         return Response(
             serializers.CheckoutOptionsSerializer(
                 {
@@ -107,6 +140,7 @@ class CheckoutOptionsView(ShopAPIView):
                         {"value": value, "label": label} for value, label in PROVINCE_LABELS.items()
                     ],
                     "currencies": [money.USD, money.KHR],
+                    "payment_methods": payment_methods,
                 }
             ).data
         )

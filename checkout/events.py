@@ -5,8 +5,12 @@ outbox) subscribe in their ``AppConfig.ready``. Checkout never calls its side ef
 
 from django.dispatch import Signal
 
-#: An order was placed and waits for its payment. ``order``, ``payment`` (the first KHQR).
+#: An order was placed and waits for its payment (``payment``: the first KHQR), or, paid cash
+#: on delivery, for staff to confirm it (``payment`` is None). ``order``, ``payment``.
 order_placed = Signal()
+
+#: Staff recorded the cash of a cash on delivery order. ``order``, ``by``.
+cash_recorded = Signal()
 
 #: An order's status changed. ``order``, ``old_status``, ``new_status``, ``by`` (a user or
 #: None), ``reason``. A change to PAID is sent after the paying payment (if any) is saved.

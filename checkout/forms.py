@@ -1,15 +1,18 @@
 """The checkout form, shared by the checkout page and the JSON API."""
 
 import re
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from checkout.models import PROVINCE_LABELS, DeliveryMethod
+from checkout.delivery import DeliveryRules
+from checkout.models import PROVINCE_LABELS, DeliveryMethod, PaymentMethod
 from checkout.orders import CheckoutDetails
 from kernel import money
+from kernel.errors import ShopError
 from kernel.input import StorableTextForm
 
 PHONE_PATTERN = re.compile(r"^(?:\+?855|0)([1-9]\d{7,8})$")
@@ -40,8 +43,11 @@ class CheckoutForm(StorableTextForm, forms.Form):
     name = forms.CharField(max_length=120, label=gettext_lazy("Full name"))
     email = forms.EmailField(
         max_length=EMAIL_MAX_LENGTH,
+        required=False,
         label=gettext_lazy("E-mail"),
-        help_text=gettext_lazy("We send your receipt here."),
+        help_text=gettext_lazy(
+            "We send your receipt here. You may leave it empty if you pay cash on delivery."
+        ),
     )
     phone = forms.CharField(
         max_length=30,
@@ -65,6 +71,16 @@ class CheckoutForm(StorableTextForm, forms.Form):
         empty_label=None,
         label=gettext_lazy("Delivery"),
     )
+    payment_method = forms.ChoiceField(
+        choices=[
+            (PaymentMethod.KHQR, gettext_lazy("Pay now with KHQR")),
+            (PaymentMethod.CASH_ON_DELIVERY, gettext_lazy("Cash on delivery")),
+        ],
+        widget=forms.RadioSelect,
+        initial=PaymentMethod.KHQR,
+        required=False,  # not sent (an older API client, a shop without cash on delivery): KHQR
+        label=gettext_lazy("How you pay"),
+    )
     currency = forms.ChoiceField(
         choices=[
             (money.USD, gettext_lazy("US dollars (USD)")),
@@ -84,8 +100,15 @@ class CheckoutForm(StorableTextForm, forms.Form):
         required=False, initial=True, label=gettext_lazy("Save this address to my account")
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, shop=None, items_total=None, rules=None, **kwargs):
+        """``shop`` and ``items_total`` (the cart's items in the base currency) let the form
+        say at once whether cash on delivery fits this order; placing the order checks it
+        again either way."""
         super().__init__(*args, **kwargs)
+        self.shop = shop
+        self.items_total = items_total
+        self.rules = rules or DeliveryRules()
+        self.delivery = None
         self.fields["delivery_method"].queryset = DeliveryMethod.active()
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
@@ -101,6 +124,35 @@ class CheckoutForm(StorableTextForm, forms.Form):
             raise ValidationError(_("Please enter your name."))
         return name
 
+    def clean_payment_method(self):
+        return self.cleaned_data.get("payment_method") or PaymentMethod.KHQR
+
+    def clean(self):
+        data = super().clean()
+        province, method = data.get("province"), data.get("delivery_method")
+        if province and method:
+            try:
+                self.delivery = self.rules.option(province, method.code)
+            except ShopError as error:
+                self.add_error("delivery_method", error.message)
+        cash = data.get("payment_method") == PaymentMethod.CASH_ON_DELIVERY
+        if cash and self.shop is not None and province and self.delivery is not None:
+            total = self.items_total or Decimal("0")
+            refusal = self.rules.cash_on_delivery_refusal(
+                self.shop, province, total + self.delivery.fee_for(total)
+            )
+            if refusal:
+                self.add_error("payment_method", refusal)
+        if not cash and "email" in data and not data["email"]:
+            self.add_error(
+                "email",
+                ValidationError(
+                    _("Enter your e-mail for the receipt, or choose cash on delivery."),
+                    code="required",
+                ),
+            )
+        return data
+
     def details(self):
         data = self.cleaned_data
         return CheckoutDetails(
@@ -110,6 +162,8 @@ class CheckoutForm(StorableTextForm, forms.Form):
             address=data["address"].strip(),
             province=data["province"],
             delivery_method=data["delivery_method"],
+            delivery=self.delivery,
+            payment_method=data["payment_method"],
             currency=data["currency"],
             note=data.get("note", "").strip(),
         )

@@ -18,19 +18,23 @@ from catalog.inventory import OutOfStock, reserve_stock
 from catalog.models import StockRecord
 from checkout import events
 from checkout.cart import cart_contents, line_limit_error, order_limit_error
+from checkout.delivery import DeliveryRules
 from checkout.models import (
+    COD_OPEN_STATES,
     REPLAY_WINDOW,
     Cart,
+    CustomerKey,
     Order,
     OrderLine,
     OrderStatusChange,
+    PaymentMethod,
     Status,
     new_order_number,
     new_order_token,
     province_label,
 )
 from checkout.payments import create_payment
-from checkout.pricing import quote
+from checkout.pricing import items_total, quote
 from checkout.status import change_status, set_status
 from kernel import money
 from kernel.errors import Conflict, ShopError
@@ -46,7 +50,7 @@ def cancel_by_shopper(order, user=None):
         Status.CANCELLED,
         by=user,
         reason="Cancelled by the shopper",
-        only_from={Status.AWAITING_PAYMENT},
+        only_from={Status.AWAITING_PAYMENT, Status.AWAITING_CONFIRMATION},
     )
     if changed is None:
         raise Conflict(_("This order can no longer be cancelled."), code="cannot_cancel")
@@ -55,7 +59,8 @@ def cancel_by_shopper(order, user=None):
 
 def expire_unpaid_orders(now=None):
     """Expire orders whose payment window has closed and that have no payment still waiting
-    for Bakong's word; each one exactly once.
+    for Bakong's word, and cash on delivery orders staff did not confirm by their deadline;
+    each one exactly once, giving its stock back.
 
     Orders with a pending KHQR are expired by the payment sweeper instead, and only after
     Bakong has said "not found" (see ``checkout.payments``). Safe to run in several
@@ -63,8 +68,9 @@ def expire_unpaid_orders(now=None):
     orders this call expired.
     """
     now = now or timezone.now()
+    waiting = (Status.AWAITING_PAYMENT, Status.AWAITING_CONFIRMATION)
     due = (
-        Order.objects.filter(status=Status.AWAITING_PAYMENT, expires_at__lte=now)
+        Order.objects.filter(status__in=waiting, expires_at__lte=now)
         .exclude(payments__status="pending")
         .values_list("pk", flat=True)
     )
@@ -73,11 +79,17 @@ def expire_unpaid_orders(now=None):
         with transaction.atomic():
             order = Order.objects.select_for_update().get(pk=order_id)
             if (
-                order.status != Status.AWAITING_PAYMENT
+                order.status not in waiting
+                or order.expires_at > now
                 or order.payments.filter(status="pending").exists()
             ):
                 continue
-            set_status(order, Status.EXPIRED, reason="Payment window closed")
+            reason = (
+                "Not confirmed in time"
+                if order.status == Status.AWAITING_CONFIRMATION
+                else "Payment window closed"
+            )
+            set_status(order, Status.EXPIRED, reason=reason)
             expired += 1
     return expired
 
@@ -95,6 +107,8 @@ class CheckoutDetails:
     delivery_method: object  # a DeliveryMethod
     currency: str
     note: str = ""
+    delivery: object = None  # its DeliveryOption for the province, when the form found it
+    payment_method: str = PaymentMethod.KHQR
 
     @property
     def province_label(self):
@@ -117,13 +131,17 @@ def place_order(cart, details, shop, user=None, language=None):
     the cart may have been filled before a limit was lowered).
 
     An order with nothing to pay (free items, free delivery) gets no KHQR and no payment
-    window: it is confirmed (paid) at once.
+    window: it is confirmed (paid) at once. A cash on delivery order gets no KHQR either: it
+    waits for staff to confirm it (``AWAITING_CONFIRMATION``) until the shop's deadline, its
+    stock held, within the shop's limits (order value, open orders per phone number).
 
     ``language`` is the language the shopper ordered in (the active one when not given): the
     order's e-mails and pages speak it.
     """
     if details.currency not in (money.USD, money.KHR):
         raise ShopError(_("Choose to pay in USD or KHR."), fields={"currency": [_("USD or KHR.")]})
+    if details.payment_method == PaymentMethod.CASH_ON_DELIVERY:
+        ensure_customer_key(customer_key("phone", details.phone))
     with transaction.atomic():
         cart = Cart.objects.select_for_update().get(pk=cart.pk)
         contents = cart_contents(cart, shop=shop)
@@ -133,8 +151,20 @@ def place_order(cart, details, shop, user=None, language=None):
                 return recent, False
             raise Conflict(_("Your cart is empty."), code="cart_empty")
         check_order_limits(contents, shop)
+        # Where and how it is delivered, and how it is paid, decided again here from today's
+        # rules: the page the shopper saw may be older than an editor's change.
+        rules = DeliveryRules()
+        delivery = rules.option(details.province, details.delivery_method.code)
+        prices = quote(contents.items, delivery, details.currency, shop)
+        cash = details.payment_method == PaymentMethod.CASH_ON_DELIVERY and not prices.is_free
+        if cash:
+            check_cash_on_delivery(rules, shop, details, delivery, contents.items)
+        elif not details.email:
+            raise ShopError(
+                _("Enter your e-mail for the receipt, or choose cash on delivery."),
+                fields={"email": [_("Required.")]},
+            )
         wanted = reserve(contents)
-        prices = quote(contents.items, details.delivery_method, details.currency, shop)
         now = timezone.now()
         now = now.replace(microsecond=now.microsecond // 1000 * 1000)  # KHQR times are in ms
         order = Order(
@@ -147,6 +177,7 @@ def place_order(cart, details, shop, user=None, language=None):
             province=details.province,
             note=details.note,
             language=shop_language(language or translation.get_language()),
+            payment_method=PaymentMethod.CASH_ON_DELIVERY if cash else PaymentMethod.KHQR,
             delivery_method=details.delivery_method.code,
             delivery_label=details.delivery_method.label,
             delivery_label_km=details.delivery_method.label_km,
@@ -160,6 +191,9 @@ def place_order(cart, details, shop, user=None, language=None):
             created_at=now,
             expires_at=now if prices.is_free else now + payment_window(),
         )
+        if cash:
+            order.status = Status.AWAITING_CONFIRMATION
+            order.expires_at = now + timedelta(hours=shop.cod_confirm_hours)
         _save_with_unique_number(order)
         OrderLine.objects.bulk_create(
             [
@@ -181,9 +215,13 @@ def place_order(cart, details, shop, user=None, language=None):
             ]
         )
         OrderStatusChange.objects.create(
-            order=order, to_status=Status.AWAITING_PAYMENT, reason="Order placed"
+            order=order,
+            to_status=order.status,
+            reason="Order placed, cash on delivery" if cash else "Order placed",
         )
-        if prices.is_free:
+        if cash:
+            events.order_placed.send(sender=Order, order=order, payment=None)
+        elif prices.is_free:
             # Nothing to pay: no KHQR (it cannot carry a zero amount) and no payment window.
             set_status(order, Status.PAID, reason="Nothing to pay: confirmed without payment")
         else:
@@ -194,6 +232,56 @@ def place_order(cart, details, shop, user=None, language=None):
         cart.last_order = order
         cart.save(update_fields=["last_order", "updated_at"])
     return order, True
+
+
+def customer_key(kind, value):
+    """The text of one customer key: ``phone:+855…`` or ``email:…``."""
+    return f"{kind}:{value.strip().lower()}"[:280]
+
+
+def ensure_customer_key(key):
+    """Create the row for ``key`` if it is missing, in a transaction of its own: inserting it
+    inside the order's transaction would make concurrent checkouts for one new customer
+    deadlock on the unique index's gap locks."""
+    if CustomerKey.objects.filter(key=key).exists():
+        return
+    try:
+        with transaction.atomic():
+            CustomerKey.objects.create(key=key)
+    except IntegrityError:  # another checkout created it first
+        pass
+
+
+def lock_customer(key):
+    """Hold the row lock of ``key`` until the caller's transaction ends."""
+    return CustomerKey.objects.select_for_update().get(key=key)
+
+
+def check_cash_on_delivery(rules, shop, details, delivery, items):
+    """Refuse cash on delivery where the shop does not offer it, above its order value, or for
+    a phone number that already has the most open cash on delivery orders. The phone number's
+    row lock makes the count hold when two checkouts for one number run at once."""
+    subtotal = items_total(items)
+    refusal = rules.cash_on_delivery_refusal(
+        shop, details.province, subtotal + delivery.fee_for(subtotal)
+    )
+    if refusal:
+        raise ShopError(
+            refusal, code="cash_on_delivery_unavailable", fields={"payment_method": [refusal]}
+        )
+    lock_customer(customer_key("phone", details.phone))
+    open_orders = Order.objects.filter(
+        phone=details.phone,
+        payment_method=PaymentMethod.CASH_ON_DELIVERY,
+        status__in=COD_OPEN_STATES,
+        paid_at__isnull=True,
+    ).count()
+    if open_orders >= shop.cod_open_orders_per_phone:
+        message = _(
+            "This phone number already has %(count)d cash on delivery orders waiting. Please "
+            "pay this one by KHQR, or wait until those are delivered."
+        ) % {"count": open_orders}
+        raise Conflict(message, code="cash_on_delivery_limit", fields={"payment_method": [message]})
 
 
 def check_order_limits(contents, shop):
@@ -258,6 +346,41 @@ def _save_with_unique_number(order, attempts=5):
         except IntegrityError:
             if attempt == attempts - 1:
                 raise
+
+
+def record_cash(order_id, by, amount=None):
+    """Staff record the cash of a cash on delivery order, brought back by the courier (or paid
+    at the counter on pick-up). The order is paid from now on; one on its way is delivered.
+
+    ``amount`` (when given) must be the order's total: a different sum is a conversation with
+    the courier, not something to record as this order's payment."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order_id)
+        if not order.cash_due or order.status == Status.AWAITING_CONFIRMATION:
+            raise Conflict(
+                _("This order has no cash to record now; nothing was changed."),
+                code="no_cash_due",
+            )
+        if amount is not None and amount != order.total:
+            raise ShopError(
+                _("The cash for this order is %(total)s.") % {"total": order.total_display},
+                fields={"amount": [_("Must be the order's total.")]},
+            )
+        order.paid_at = timezone.now()
+        order.save(update_fields=["paid_at"])
+        by_user = by if by is not None and by.is_authenticated else None
+        if order.status == Status.SHIPPED:
+            set_status(order, Status.DELIVERED, by=by_user, reason="Cash received from the courier")
+        else:
+            OrderStatusChange.objects.create(
+                order=order,
+                from_status=order.status,
+                to_status=order.status,
+                changed_by=by_user,
+                reason="Cash received",
+            )
+        events.cash_recorded.send(sender=Order, order=order, by=by_user)
+    return order
 
 
 def mark_paid_by_hand(order_id, by, reason):

@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from checkout.cart import MAX_LINE_QUANTITY
 from checkout.forms import EMAIL_MAX_LENGTH, CheckoutForm
-from checkout.models import PROVINCES
+from checkout.models import PROVINCES, PaymentMethod
 from checkout.payments import ensure_qr_image
 from kernel import money
 
@@ -66,7 +66,12 @@ class CheckoutRequestSerializer(serializers.Serializer):
     number, a delivery method on offer, text a database can store) are the checkout page's
     form, run by ``validate``, so the page and the API accept exactly the same details."""
 
-    email = EmailField(max_length=EMAIL_MAX_LENGTH)
+    email = EmailField(
+        max_length=EMAIL_MAX_LENGTH,
+        required=False,
+        allow_blank=True,
+        help_text="Required unless payment_method is cod.",
+    )
     name = CharField(max_length=120)
     phone = CharField(max_length=30, help_text="A Cambodian number.")
     address = CharField(max_length=500)
@@ -76,6 +81,11 @@ class CheckoutRequestSerializer(serializers.Serializer):
     )
     delivery_method = CharField(help_text="A code from /api/checkout/options/.")
     currency = ChoiceField(choices=[money.USD, money.KHR])
+    payment_method = ChoiceField(
+        choices=[PaymentMethod.KHQR.value, PaymentMethod.CASH_ON_DELIVERY.value],
+        required=False,
+        help_text="khqr (the default) or cod, where /api/checkout/options/ offers it.",
+    )
     note = CharField(max_length=500, required=False, allow_blank=True)
 
     def validate(self, attrs):
@@ -170,6 +180,11 @@ class DeliveryMethodSerializer(serializers.Serializer):
     label = serializers.CharField()
     description = serializers.CharField()
     fee = serializers.DecimalField(**money.AMOUNT_FIELD)
+    free_from = serializers.DecimalField(
+        **money.AMOUNT_FIELD,
+        allow_null=True,
+        help_text="Free when the items come to at least this much (null: never free).",
+    )
     currency = serializers.CharField()
 
 
@@ -183,6 +198,11 @@ class CheckoutOptionsSerializer(serializers.Serializer):
     provinces = serializers.ListField(child=serializers.CharField())
     province_choices = ProvinceSerializer(many=True)
     currencies = serializers.ListField(child=serializers.CharField())
+    payment_methods = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="khqr, and cod where the shop takes cash on delivery (for the province, when "
+        "one is given; the order value limit is checked when the order is placed).",
+    )
 
 
 class OrderSerializer(serializers.Serializer):

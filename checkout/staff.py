@@ -6,23 +6,33 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from checkout import events
-from checkout.models import PAID_STATES, STAFF_MOVES, Order, OrderNote, Status
-from checkout.orders import mark_paid_by_hand
+from checkout.models import STAFF_MOVES, Order, OrderNote, Status
+from checkout.orders import mark_paid_by_hand, record_cash
 from checkout.status import change_status
 from kernel.errors import Conflict, ShopError
 
 RESEND_PAYMENT_REQUEST = "resend_payment"
 RESEND_RECEIPT = "resend_receipt"
+RECORD_CASH = "record_cash"
 NOTE = "note"
 
 
 def available_actions(order):
     """``[(action, label, needs a reason)]`` for the order's page: the status moves the
     machine allows now, then the messages it can resend."""
-    actions = [(action, label, needs) for _target, action, label, needs in order.staff_moves()]
+    actions = []
+    if order.cash_due and order.status != Status.AWAITING_CONFIRMATION:
+        actions.append(
+            (
+                RECORD_CASH,
+                _("Cash received: %(total)s") % {"total": order.total_display},
+                False,
+            )
+        )
+    actions += [(action, label, needs) for _target, action, label, needs in order.staff_moves()]
     if order.status == Status.AWAITING_PAYMENT:
         actions.append((RESEND_PAYMENT_REQUEST, _("Resend the payment e-mail"), False))
-    if order.status in PAID_STATES:
+    if order.is_paid:
         actions.append((RESEND_RECEIPT, _("Resend the receipt"), False))
     return actions
 
@@ -38,6 +48,9 @@ def perform_staff_action(order_id, action, by, reason=""):
             raise ShopError(_("Write the note first."), fields={"reason": [_("Required.")]})
         OrderNote.objects.create(order=order, author=by, text=reason)
         return _("Note added.")
+    if action == RECORD_CASH:
+        record_cash(order.pk, by)
+        return _("Cash recorded: the order is paid.")
     if action in (RESEND_PAYMENT_REQUEST, RESEND_RECEIPT):
         offered = {key for key, _label, _needs in available_actions(order)}
         if action not in offered:

@@ -1,6 +1,7 @@
 """Cart, checkout and order pages. They work without JavaScript; the storefront's script
 uses the JSON API instead where it can."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseRedirect
@@ -9,19 +10,24 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from checkout import cart as carts
 from checkout.addresses import default_address, save_address_from_checkout
 from checkout.api import remember_order
-from checkout.forms import CheckoutForm
-from checkout.models import DeliveryMethod, Order
+from checkout.delivery import DeliveryRules
+from checkout.forms import CheckoutForm, normalize_cambodian_phone
+from checkout.models import PROVINCES, Order, PaymentMethod
 from checkout.orders import cancel_by_shopper, place_order
 from checkout.payments import ensure_deeplink, ensure_qr_image, new_payment_attempt, qr_svg
-from checkout.pricing import quote
+from checkout.pricing import items_total, quote
+from kernel import money
 from kernel.errors import ShopError
+from kernel.input import StorableTextForm
 from kernel.models import ShopSettings
+from kernel.throttle import client_address, count_hit
 
 CHECKOUT_SESSION_KEY = "checkout_details"
 
@@ -117,7 +123,15 @@ def _checkout_ready(request):
     return contents, None
 
 
-def _saved_details_form(request):
+def _form_context(request, contents):
+    """What the details form needs to judge cash on delivery for this cart."""
+    return {
+        "shop": ShopSettings.for_request(request),
+        "items_total": items_total(contents.items),
+    }
+
+
+def _saved_details_form(request, contents):
     """The details form bound to what the details step saved in the session, or None.
 
     The review step validates it again (the saved values never go to the database
@@ -126,7 +140,7 @@ def _saved_details_form(request):
     saved = request.session.get(CHECKOUT_SESSION_KEY)
     if not saved or not isinstance(saved, dict):
         return None
-    return CheckoutForm(data=saved)
+    return CheckoutForm(data=saved, **_form_context(request, contents))
 
 
 @never_cache
@@ -136,19 +150,19 @@ def checkout_details(request):
     if stop:
         return stop
     if request.method == "POST":
-        form = CheckoutForm(request.POST)
+        form = CheckoutForm(request.POST, **_form_context(request, contents))
         if form.is_valid():
             request.session[CHECKOUT_SESSION_KEY] = form.session_data()
             if request.user.is_authenticated and form.cleaned_data.get("save_address"):
                 save_address_from_checkout(request.user, form.cleaned_data)
             return redirect("checkout:review")
     else:
-        saved = _saved_details_form(request)
+        saved = _saved_details_form(request, contents)
         if saved is not None and not saved.is_valid():
             # Details saved earlier that no longer pass (a delivery method withdrawn, or a
             # value from before today's rules): show them with what to correct.
             form = saved.display_copy()
-            return render(request, "checkout/checkout.html", {"form": form, "contents": contents})
+            return _details_page(request, form, contents)
         initial = dict(saved.data) if saved is not None else {}
         if not initial and request.user.is_authenticated:
             initial = {"email": request.user.email, "name": request.user.get_full_name()}
@@ -160,10 +174,52 @@ def checkout_details(request):
                     province=address.province,
                     address=address.address,
                 )
-        first = DeliveryMethod.active().first()
-        initial.setdefault("delivery_method", first.code if first else None)
-        form = CheckoutForm(initial=initial)
-    return render(request, "checkout/checkout.html", {"form": form, "contents": contents})
+        if "delivery_method" not in initial:
+            options = DeliveryRules().options(initial.get("province") or PROVINCES[0])
+            initial["delivery_method"] = options[0].code if options else None
+        form = CheckoutForm(initial=initial, **_form_context(request, contents))
+    return _details_page(request, form, contents)
+
+
+def _details_page(request, form, contents):
+    """The details page. Its delivery choices carry each method's fee in every province (a
+    small table for the page's script, which shows only the methods that deliver to the
+    chosen province, with their fees there); without the script, the form says which
+    methods do not deliver there when it is sent."""
+    shop = ShopSettings.for_request(request)
+    rules = form.rules
+    subtotal = items_total(contents.items)
+    table = {}
+    for province in PROVINCES:
+        table[province] = {}
+        for option in rules.options(province):
+            fee = option.fee_for(subtotal)
+            table[province][option.code] = {
+                "fee": money.format_money(fee, shop.base_currency)
+                if fee
+                else pgettext("price", "Free"),
+                "cod": rules.cash_on_delivery_refusal(shop, province, subtotal + fee) is None,
+            }
+    province = form["province"].value() or PROVINCES[0]
+    shown = table.get(province, {})
+    return render(
+        request,
+        "checkout/checkout.html",
+        {
+            "form": form,
+            "contents": contents,
+            "delivery_table": table,
+            "methods": [
+                {
+                    "method": method,
+                    "fee": shown.get(method.code, {}).get("fee", ""),
+                    "offered": method.code in shown,
+                }
+                for method in rules.methods
+            ],
+            "cash_on_delivery": shop.cash_on_delivery,
+        },
+    )
 
 
 @never_cache
@@ -175,7 +231,7 @@ def checkout_review(request):
         if request.method == "POST" and request.session.get("last_order_token"):
             return redirect("checkout:order", token=request.session["last_order_token"])
         return stop
-    form = _saved_details_form(request)
+    form = _saved_details_form(request, contents)
     if form is None:
         return redirect("checkout:details")
     if not form.is_valid():
@@ -193,7 +249,7 @@ def checkout_review(request):
         request.session["last_order_token"] = order.token
         request.session.pop(CHECKOUT_SESSION_KEY, None)
         return redirect("checkout:order", token=order.token)
-    prices = quote(contents.items, details.delivery_method, details.currency, shop)
+    prices = quote(contents.items, details.delivery, details.currency, shop)
     return render(
         request,
         "checkout/review.html",
@@ -209,6 +265,8 @@ def checkout_review(request):
             "total": prices.total,
             "shop": shop,
             "payment_window_minutes": settings.SHOP_PAYMENT_WINDOW_MINUTES,
+            "cash_on_delivery": details.payment_method == PaymentMethod.CASH_ON_DELIVERY,
+            "free_delivery": details.delivery.free_from is not None and not prices.delivery_fee,
         },
     )
 
@@ -263,3 +321,52 @@ def order_cancel(request, token):
     except ShopError as error:
         messages.error(request, error.message)
     return redirect("checkout:order", token=order.token)
+
+
+FIND_ORDER_TRIES = 10  # per client per window: plenty for typos, too few to guess numbers
+FIND_ORDER_WINDOW = 15 * 60
+
+
+class FindOrderForm(StorableTextForm, forms.Form):
+    number = forms.CharField(
+        max_length=20,
+        label=gettext_lazy("Order number"),
+        help_text=gettext_lazy("As in your e-mail or SMS, e.g. 261124-7K3QD."),
+    )
+    phone = forms.CharField(
+        max_length=30,
+        label=gettext_lazy("Phone number you ordered with"),
+    )
+
+    def clean_number(self):
+        return "".join(self.cleaned_data["number"].split()).upper()
+
+    def clean_phone(self):
+        return normalize_cambodian_phone(self.cleaned_data["phone"])
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def find_order(request):
+    """Anyone who knows an order's number and phone number can open it: a cash on delivery
+    shopper may have no e-mail (and so no link). Tries are counted per client, so that order
+    numbers cannot be guessed from here."""
+    form = FindOrderForm(request.POST or None)
+    if request.method == "POST":
+        tries = count_hit("find-order", client_address(request), FIND_ORDER_WINDOW)
+        if tries > FIND_ORDER_TRIES:
+            form.is_valid()  # shows what was typed, with its own field errors if any
+            form.add_error(None, _("Too many tries. Please wait 15 minutes and try again."))
+            return render(request, "checkout/find_order.html", {"form": form}, status=429)
+        if form.is_valid():
+            order = Order.objects.filter(
+                number=form.cleaned_data["number"], phone=form.cleaned_data["phone"]
+            ).first()
+            if order is not None:
+                remember_order(request, order)
+                return redirect("checkout:order", token=order.token)
+            form.add_error(
+                None,
+                _("We found no order with this number and phone number. Please check both."),
+            )
+    return render(request, "checkout/find_order.html", {"form": form})

@@ -161,6 +161,42 @@ class ShopSettings(Bilingual, BaseSiteSetting):
         ),
     )
 
+    # Cash on delivery: off until the owner turns it on; the limits keep it from becoming a
+    # free way to hold stock (an unconfirmed order holds its items until the deadline).
+    cash_on_delivery = models.BooleanField(
+        _("offer cash on delivery"),
+        default=False,
+        help_text=_(
+            "Shoppers may choose to pay the courier in cash, in the delivery zones that allow "
+            "it. KHQR stays the first choice."
+        ),
+    )
+    cod_max_order_value = models.DecimalField(
+        _("largest cash on delivery order"),
+        **money.AMOUNT_FIELD,
+        default=Decimal("100"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("In the shop's base currency, delivery included. Larger orders pay by KHQR."),
+    )
+    cod_open_orders_per_phone = models.PositiveSmallIntegerField(
+        _("open cash on delivery orders per phone number"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text=_(
+            "How many cash on delivery orders one phone number can have waiting (not yet "
+            "delivered and paid, cancelled or returned)."
+        ),
+    )
+    cod_confirm_hours = models.PositiveSmallIntegerField(
+        _("hours to confirm a cash on delivery order"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(168)],
+        help_text=_(
+            "Staff confirm each new cash on delivery order (usually by phoning the shopper). "
+            "An order not confirmed in time expires and its items go back on the shelf."
+        ),
+    )
+
     panels = [
         MultiFieldPanel(
             [
@@ -214,6 +250,15 @@ class ShopSettings(Bilingual, BaseSiteSetting):
                 "Unpaid orders hold stock nobody else can buy: these limits stop one shopper "
                 "from taking a shelf without paying."
             ),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("cash_on_delivery"),
+                FieldPanel("cod_max_order_value"),
+                FieldPanel("cod_open_orders_per_phone"),
+                FieldPanel("cod_confirm_hours"),
+            ],
+            heading=_("Cash on delivery"),
         ),
     ]
 

@@ -315,6 +315,8 @@ KHMER = {
     # --- load_demo: the home page (configure_home) ------------------------------------------
     "Shop by category": "ទិញតាមប្រភេទទំនិញ",
     "Best sellers": "លក់ដាច់បំផុត",
+    "Phnom Penh": "ភ្នំពេញ",
+    "Other provinces": "ខេត្តផ្សេងៗ",
     "Free delivery in Phnom Penh": "ដឹកជូនឥតគិតថ្លៃក្នុងភ្នំពេញ",
     "On orders over $30. Provinces by Virak Buntham or J&T in 1–3 days.": (
         "សម្រាប់ការបញ្ជាទិញលើសពី $30។ ផ្ញើទៅខេត្តតាមវីរៈ ប៊ុនថាំ ឬ J&T ក្នុងរយៈពេល 1–3 ថ្ងៃ។"

@@ -5,18 +5,28 @@ them are the service modules beside this package (``cart``, ``pricing``, ``order
 
 from checkout.models.addresses import Address
 from checkout.models.cart import Cart, CartLine
-from checkout.models.delivery import PROVINCE_LABELS, PROVINCES, DeliveryMethod, province_label
+from checkout.models.delivery import (
+    PROVINCE_LABELS,
+    PROVINCES,
+    DeliveryMethod,
+    DeliveryRate,
+    DeliveryZone,
+    province_label,
+)
 from checkout.models.orders import (
+    COD_OPEN_STATES,
     PAID_STATES,
     RELEASES_STOCK,
     REPLAY_WINDOW,
     STAFF_MOVES,
     TRANSITIONS,
+    CustomerKey,
     InvalidTransition,
     Order,
     OrderLine,
     OrderNote,
     OrderStatusChange,
+    PaymentMethod,
     Status,
     new_order_number,
     new_order_token,
@@ -24,6 +34,7 @@ from checkout.models.orders import (
 from checkout.models.payments import NEEDS_ATTENTION, Payment, PaymentStatus
 
 __all__ = [
+    "COD_OPEN_STATES",
     "NEEDS_ATTENTION",
     "PAID_STATES",
     "PROVINCES",
@@ -34,14 +45,18 @@ __all__ = [
     "TRANSITIONS",
     "Address",
     "Cart",
+    "CustomerKey",
     "CartLine",
     "DeliveryMethod",
+    "DeliveryRate",
+    "DeliveryZone",
     "InvalidTransition",
     "Order",
     "OrderLine",
     "OrderNote",
     "OrderStatusChange",
     "Payment",
+    "PaymentMethod",
     "PaymentStatus",
     "Status",
     "new_order_number",

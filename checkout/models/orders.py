@@ -23,8 +23,15 @@ ORDER_NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to m
 REPLAY_WINDOW = timedelta(minutes=30)
 
 
+class PaymentMethod(models.TextChoices):
+    KHQR = "khqr", _("KHQR")
+    CASH_ON_DELIVERY = "cod", _("Cash on delivery")
+
+
 class Status(models.TextChoices):
     AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
+    # Cash on delivery: placed, holding its stock until staff confirm it (or the deadline).
+    AWAITING_CONFIRMATION = "to_confirm", _("Awaiting confirmation")
     PAID = "paid", pgettext_lazy("order status", "Paid")
     PROCESSING = "processing", _("Processing")
     SHIPPED = "shipped", _("Shipped")
@@ -32,22 +39,36 @@ class Status(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
     EXPIRED = "expired", pgettext_lazy("order status", "Expired")
     REFUNDED = "refunded", _("Refunded")
+    # Cash on delivery refused at the door or not collected: the goods came back unpaid.
+    RETURNED = "returned", _("Returned")
 
 
 TRANSITIONS = {
     Status.AWAITING_PAYMENT: {Status.PAID, Status.CANCELLED, Status.EXPIRED},
+    # Cash on delivery: confirmed (to processing), cancelled, or not confirmed in time.
+    Status.AWAITING_CONFIRMATION: {Status.PROCESSING, Status.CANCELLED, Status.EXPIRED},
     Status.PAID: {Status.PROCESSING, Status.SHIPPED, Status.CANCELLED, Status.REFUNDED},
     Status.PROCESSING: {Status.SHIPPED, Status.CANCELLED, Status.REFUNDED},
-    Status.SHIPPED: {Status.DELIVERED, Status.REFUNDED},
+    Status.SHIPPED: {Status.DELIVERED, Status.REFUNDED, Status.RETURNED},
     Status.DELIVERED: {Status.REFUNDED},
     # A new payment code for an expired order, or money that arrived after it closed: both
     # take the stock again first (and fail if it is gone).
     Status.EXPIRED: {Status.AWAITING_PAYMENT, Status.PAID},
     Status.CANCELLED: {Status.PAID},
     Status.REFUNDED: set(),
+    Status.RETURNED: set(),
 }
-# The states of an order whose money the shop has (counted as sales, shown a receipt).
+# The states an order whose money the shop has can be in (counted as sales, shown a receipt).
+# A cash on delivery order passes through them before the cash is in: it is paid once
+# ``paid_at`` is set too (``Order.is_paid``).
 PAID_STATES = (Status.PAID, Status.PROCESSING, Status.SHIPPED, Status.DELIVERED)
+# Cash on delivery orders still out there: their cash is not in yet and their stock is held.
+COD_OPEN_STATES = (
+    Status.AWAITING_CONFIRMATION,
+    Status.PROCESSING,
+    Status.SHIPPED,
+    Status.DELIVERED,
+)
 # What staff may move an order to by hand: the action's name (in the admin's URLs), the
 # words on the button and whether they must say why. Which of these an order offers is ``TRANSITIONS[order.status]``: the machine
 # decides, this only names the moves. PAID by hand covers cash or a transfer outside KHQR.
@@ -57,6 +78,7 @@ STAFF_MOVES = {
     Status.DELIVERED: ("delivered", _("Mark delivered"), False),
     Status.CANCELLED: ("cancel", _("Cancel (gives stock back)"), True),
     Status.REFUNDED: ("refund", _("Record a refund"), True),
+    Status.RETURNED: ("returned", _("Returned unpaid (gives stock back)"), True),
     Status.PAID: ("mark_paid", _("Mark paid by hand"), True),
 }
 # Leaving these states gives the reserved stock back (the goods never left the shop).
@@ -65,6 +87,9 @@ RELEASES_STOCK = {
     (Status.AWAITING_PAYMENT, Status.EXPIRED),
     (Status.PAID, Status.CANCELLED),
     (Status.PROCESSING, Status.CANCELLED),
+    (Status.AWAITING_CONFIRMATION, Status.CANCELLED),
+    (Status.AWAITING_CONFIRMATION, Status.EXPIRED),
+    (Status.SHIPPED, Status.RETURNED),
 }
 
 
@@ -98,15 +123,19 @@ class Order(Bilingual, models.Model):
         max_length=20, choices=Status.choices, default=Status.AWAITING_PAYMENT, db_index=True
     )
 
-    email = models.EmailField()
+    # A cash on delivery shopper may give only a phone number.
+    email = models.EmailField(blank=True)
     name = models.CharField(max_length=120)
-    phone = models.CharField(max_length=20)
+    phone = models.CharField(max_length=20, db_index=True)
     address = models.TextField()
     province = models.CharField(max_length=40)
     note = models.TextField(blank=True)
     # The language the shopper ordered in: their e-mails and order pages use it.
     language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
 
+    payment_method = models.CharField(
+        max_length=10, choices=PaymentMethod.choices, default=PaymentMethod.KHQR
+    )
     delivery_method = models.CharField(max_length=40)
     delivery_label = models.CharField(max_length=80)
     delivery_label_km = models.CharField(max_length=80, blank=True)
@@ -149,8 +178,19 @@ class Order(Bilingual, models.Model):
 
     @property
     def is_paid(self):
-        """The shop has this order's money (paid, or further along)."""
-        return self.status in PAID_STATES
+        """The shop has this order's money (paid, or further along; for cash on delivery,
+        once staff recorded the cash)."""
+        return self.status in PAID_STATES and self.paid_at is not None
+
+    @property
+    def is_cash_on_delivery(self):
+        return self.payment_method == PaymentMethod.CASH_ON_DELIVERY
+
+    @property
+    def cash_due(self):
+        """A cash on delivery order whose cash is still to come (it is on its way or
+        delivered, not cancelled or returned)."""
+        return self.is_cash_on_delivery and self.paid_at is None and self.status in COD_OPEN_STATES
 
     @property
     def paid_payment(self):
@@ -164,12 +204,19 @@ class Order(Bilingual, models.Model):
     def staff_moves(self):
         """``[(target status, action, label, needs a reason)]`` staff can make now, in the
         order of ``STAFF_MOVES``."""
-        allowed = TRANSITIONS[Status(self.status)]
-        return [
-            (target, action, label, needs_reason)
-            for target, (action, label, needs_reason) in STAFF_MOVES.items()
-            if target in allowed
-        ]
+        allowed = set(TRANSITIONS[Status(self.status)])
+        if self.paid_at is None:
+            allowed.discard(Status.REFUNDED)  # no money in: cancel or "returned" instead
+        else:
+            allowed.discard(Status.RETURNED)  # money in: a return is a refund
+        moves = []
+        for target, (action, label, needs_reason) in STAFF_MOVES.items():
+            if target not in allowed:
+                continue
+            if self.status == Status.AWAITING_CONFIRMATION and target == Status.PROCESSING:
+                action, label = "confirm", _("Confirm the order (stock stays reserved)")
+            moves.append((target, action, label, needs_reason))
+        return moves
 
     @property
     def is_awaiting_payment(self):
@@ -177,7 +224,7 @@ class Order(Bilingual, models.Model):
 
     @property
     def can_be_cancelled_by_shopper(self):
-        return self.status == Status.AWAITING_PAYMENT
+        return self.status in (Status.AWAITING_PAYMENT, Status.AWAITING_CONFIRMATION)
 
     def reserved_items(self):
         items = {}
@@ -255,3 +302,15 @@ class OrderNote(models.Model):
 
     def __str__(self):
         return self.text[:50]
+
+
+class CustomerKey(models.Model):
+    """One row per customer key (``phone:+855…`` or ``email:…``), locked while an order is
+    placed, so that per-customer limits (open cash on delivery orders per phone number) hold
+    when two checkouts for the same customer run at once."""
+
+    key = models.CharField(max_length=280, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return self.key

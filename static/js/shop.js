@@ -222,8 +222,52 @@
         update();
     }
 
+    /* The checkout's delivery choices follow the province: only the methods that deliver
+       there can be chosen, each with its fee there, and cash on delivery only where (and up
+       to the order value) the shop takes it. The table comes from the page; the server
+       checks the same rules when the form is sent. */
+    function initDeliveryChoices(table) {
+        var rules = JSON.parse(table.textContent);
+        var province = document.querySelector("select[name=province]");
+        if (!province) return;
+        var form = province.form;
+        function update() {
+            var here = rules[province.value] || {};
+            var checked = null;
+            form.querySelectorAll("[data-delivery]").forEach(function (label) {
+                var option = here[label.getAttribute("data-delivery")];
+                var input = label.querySelector("input");
+                label.toggleAttribute("data-unavailable", !option);
+                input.disabled = !option;
+                label.querySelector("[data-fee]").textContent = option ? option.fee : "";
+                if (input.checked && option) checked = input;
+            });
+            if (!checked) {
+                var first = form.querySelector("[data-delivery]:not([data-unavailable]) input");
+                if (first) { first.checked = true; checked = first; }
+            }
+            var cash = form.querySelector("[data-cash-on-delivery]");
+            if (cash) {
+                var allowed = !!(checked && here[checked.value] && here[checked.value].cod);
+                var input = cash.querySelector("input");
+                cash.toggleAttribute("data-unavailable", !allowed);
+                input.disabled = !allowed;
+                if (!allowed && input.checked) {
+                    form.querySelector("input[name=payment_method][value=khqr]").checked = true;
+                }
+            }
+        }
+        province.addEventListener("change", update);
+        form.querySelectorAll("input[name=delivery_method]").forEach(function (input) {
+            input.addEventListener("change", update);
+        });
+        update();
+    }
+
     document.addEventListener("DOMContentLoaded", function () {
         document.querySelectorAll("[data-scroll-row]").forEach(initScrollRow);
+        var deliveryTable = document.getElementById("delivery-table");
+        if (deliveryTable) initDeliveryChoices(deliveryTable);
         document.querySelectorAll("[data-gallery]").forEach(initGallery);
         document.querySelectorAll("[data-add-to-cart]").forEach(initAddToCart);
         document.querySelectorAll("[data-payment]").forEach(initPayment);

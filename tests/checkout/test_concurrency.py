@@ -12,8 +12,8 @@ from django.db import connection
 from django.utils import timezone
 
 from catalog.models import StockRecord
-from checkout.models import Cart, CartLine, Order, Payment, Status
-from checkout.orders import expire_unpaid_orders, place_order
+from checkout.models import Cart, CartLine, Order, Payment, PaymentMethod, Status
+from checkout.orders import CheckoutDetails, expire_unpaid_orders, place_order
 from kernel.errors import Conflict
 from tests.factories import make_category, make_product
 
@@ -116,3 +116,36 @@ def test_cancel_and_expiry_at_once_return_stock_once(mysql_only, shop, details):
     order.refresh_from_db()
     assert order.status in (Status.EXPIRED, Status.CANCELLED)
     assert StockRecord.objects.get(product=product).quantity == 4
+
+
+def test_five_cash_orders_at_once_from_one_phone_stop_at_the_cap(mysql_only, shop, delivery):
+    """The open-orders cap per phone number holds when the checkouts race: the phone
+    number's row lock makes each count see the orders placed before it."""
+    shop.cash_on_delivery = True
+    shop.cod_open_orders_per_phone = 2
+    shop.save()
+    product = make_product(make_category(), stock=20)
+    carts = []
+    for _ in range(5):
+        cart = Cart.objects.create()
+        CartLine.objects.create(cart=cart, product=product, quantity=1)
+        carts.append(cart)
+    details = CheckoutDetails(
+        email="",
+        name="Sok Dara",
+        phone="+85512345678",
+        address="Street 240",
+        province="Phnom Penh",
+        delivery_method=delivery,
+        currency="USD",
+        payment_method=PaymentMethod.CASH_ON_DELIVERY,
+    )
+
+    results = run_together(5, lambda i: place_order(carts[i], details, shop)[0].pk)
+
+    won = [value for kind, value in results if kind == "ok"]
+    lost = [value for kind, value in results if kind == "error"]
+    assert len(won) == 2, results
+    assert all(isinstance(e, Conflict) and e.code == "cash_on_delivery_limit" for e in lost), lost
+    assert StockRecord.objects.get(product=product).quantity == 18
+    print("cash on delivery race: 2 of 5 checkouts from one phone placed an order")

@@ -1,12 +1,13 @@
-"""``quote`` is pure arithmetic: stand-in items, a stand-in delivery method and shop settings
-built in memory, no database."""
+"""``quote`` is pure arithmetic: stand-in items, a delivery option and shop settings built in
+memory, no database."""
 
 from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
 
-from checkout.pricing import price_in, quote
+from checkout.delivery import DeliveryOption
+from checkout.pricing import items_total, price_in, quote
 from kernel.models import ShopSettings
 from kernel.money import MoneyError
 
@@ -19,9 +20,9 @@ class Item:
     quantity: int
 
 
-@dataclass(frozen=True)
-class Delivery:
-    fee: Decimal
+def Delivery(fee, free_from=None):  # noqa: N802 (reads like the record it stands for)
+    """The real delivery option (its fee rule is what is tested), with no method or zone."""
+    return DeliveryOption(method=None, fee=fee, free_from=free_from, zone=None)
 
 
 def usd_shop(step=100, rate="4100"):
@@ -202,3 +203,34 @@ def test_the_quote_follows_the_shops_rate():
     cheap_riel = quote(items(("10.00", 1)), Delivery(Decimal("0")), "KHR", usd_shop(rate="4000"))
     dear_riel = quote(items(("10.00", 1)), Delivery(Decimal("0")), "KHR", usd_shop(rate="4200"))
     assert (cheap_riel.total, dear_riel.total) == (Decimal("40000"), Decimal("42000"))
+
+
+# --- free delivery from a threshold ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lines", "fee"),
+    [
+        ((("10.00", 2), ("9.99", 1)), Decimal("1.50")),  # 29.99: one cent short
+        ((("10.00", 3),), Decimal("0")),  # exactly 30: free
+        ((("28.00", 2),), Decimal("0")),  # 56 (the order the issue was charged $1.50 for)
+    ],
+)
+def test_delivery_is_free_from_the_threshold_on_the_items_total(lines, fee):
+    q = quote(items(*lines), Delivery(Decimal("1.50"), Decimal("30")), "USD", usd_shop())
+    assert q.delivery_fee == fee
+    assert q.total == q.subtotal + fee
+
+
+def test_the_threshold_is_compared_in_the_base_currency_before_conversion():
+    # $30 of items paid in riel: free, although the riel subtotal is not "30".
+    q = quote(items(("15.00", 2)), Delivery(Decimal("1.50"), Decimal("30")), "KHR", usd_shop())
+    assert q.delivery_fee == Decimal("0")
+    assert q.subtotal == Decimal("123000")
+    short = quote(items(("14.99", 2)), Delivery(Decimal("1.50"), Decimal("30")), "KHR", usd_shop())
+    assert short.delivery_fee == Decimal("6200")  # 1.50 × 4100 = 6150, rounded up to 100
+
+
+def test_items_total_is_the_base_currency_sum():
+    assert items_total(items(("6.50", 3), ("14.00", 1))) == Decimal("33.50")
+    assert items_total([]) == Decimal("0")
