@@ -112,7 +112,7 @@ def sales_report(request):
     days = daily_sales(start, end)
     totals = {
         key: sum(entry[key] for entry in days.values())
-        for key in ("orders", "usd", "khr", "usd_equivalent")
+        for key in ("orders", "usd", "khr", "refunds", "usd_equivalent")
     }
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -128,7 +128,8 @@ def sales_report(request):
                 _("paid orders"),
                 _("revenue USD"),
                 _("revenue KHR"),
-                _("revenue in USD"),
+                _("refunds in USD"),
+                _("net revenue in USD"),
             ]
         )
         for day, entry in days.items():
@@ -138,10 +139,20 @@ def sales_report(request):
                     entry["orders"],
                     entry["usd"],
                     entry["khr"],
+                    entry["refunds"],
                     entry["usd_equivalent"],
                 ]
             )
-        row([_("total"), totals["orders"], totals["usd"], totals["khr"], totals["usd_equivalent"]])
+        row(
+            [
+                _("total"),
+                totals["orders"],
+                totals["usd"],
+                totals["khr"],
+                totals["refunds"],
+                totals["usd_equivalent"],
+            ]
+        )
         return response
     return render(
         request,

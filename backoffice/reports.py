@@ -17,6 +17,7 @@ from checkout.models import (
     Payment,
     PaymentMethod,
     PaymentStatus,
+    Refund,
     Status,
 )
 from kernel import money
@@ -31,8 +32,10 @@ def _local_midnight(day):
 
 
 def daily_sales(start, end):
-    """``OrderedDict`` of local date → {"orders", "usd", "khr", "usd_equivalent"} for paid orders
-    (by the day they were paid), every day from ``start`` to ``end`` inclusive.
+    """``OrderedDict`` of local date → {"orders", "usd", "khr", "refunds", "usd_equivalent"}:
+    paid orders and their sales by the day they were paid, refunds by the day they were
+    given, and ``usd_equivalent`` the day's net (sales less refunds, in dollars), every day
+    from ``start`` to ``end`` inclusive.
 
     Days are cut in Python, not with the database's date functions: MySQL and MariaDB convert
     time zones only when their time-zone tables are loaded, which many servers lack.
@@ -44,11 +47,14 @@ def daily_sales(start, end):
             "orders": 0,
             "usd": Decimal("0"),
             "khr": Decimal("0"),
-            "usd_equivalent": Decimal("0"),
+            "refunds": Decimal("0"),  # in dollars, at each order's rate
+            "usd_equivalent": Decimal("0"),  # sales less refunds, in dollars
         }
         day += timedelta(days=1)
+    # Every order that was paid counts on the day it was paid, refunded ones included; the
+    # money given back counts against the day it was given back.
     paid = Order.objects.filter(
-        status__in=PAID_STATES,
+        status__in=(*PAID_STATES, Status.REFUNDED),
         paid_at__gte=_local_midnight(start),
         paid_at__lt=_local_midnight(end + timedelta(days=1)),
     ).values_list("paid_at", "currency", "khr_per_usd", "total")
@@ -59,6 +65,17 @@ def daily_sales(start, end):
         entry["orders"] += 1
         entry["usd" if currency == money.USD else "khr"] += total
         entry["usd_equivalent"] += _usd_equivalent(total, currency, rate)
+    refunds = Refund.objects.filter(
+        created_at__gte=_local_midnight(start),
+        created_at__lt=_local_midnight(end + timedelta(days=1)),
+    ).values_list("created_at", "currency", "order__khr_per_usd", "amount")
+    for created_at, currency, rate, amount in refunds.iterator():
+        entry = days.get(timezone.localtime(created_at).date())
+        if entry is None:
+            continue
+        back = _usd_equivalent(amount, currency, rate)
+        entry["refunds"] += back
+        entry["usd_equivalent"] -= back
     return days
 
 

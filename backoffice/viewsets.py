@@ -29,9 +29,11 @@ from checkout.models import (
     Payment,
     PaymentMethod,
     PaymentStatus,
+    RefundMethod,
     Status,
 )
 from checkout.payments import reinstate_late_payment, resolve_payment
+from checkout.refunds import restocked_so_far
 from checkout.staff import available_actions, perform_staff_action
 from kernel import money
 from kernel.errors import ShopError
@@ -133,10 +135,42 @@ class OrderInspectView(InspectView):
             history=order.status_changes.select_related("changed_by"),
             notes=order.notes.select_related("author"),
             actions=available_actions(order),
+            refunds=order.refunds.select_related("created_by").prefetch_related("lines"),
+            refund_left=order.total - order.refunded_total,
+            refund_methods=RefundMethod.choices,
+            restockable=_restockable(order),
             fmt=lambda amount: money.format_money(amount, order.currency),
             can_act=self.request.user.has_perm("checkout.change_order"),
         )
         return context
+
+
+def _restockable(order):
+    """``[(line, units that can still go back on the shelf)]`` for the refund form."""
+    done = restocked_so_far(order)
+    return [(line, line.quantity - done.get(line.pk, 0)) for line in order.lines.all()]
+
+
+def _refund_fields(post, order):
+    """The refund form's fields from a POST: text as typed, restock units as whole numbers
+    (``ShopError`` for anything else)."""
+    restock = {}
+    for line in order.lines.all():
+        raw = (post.get(f"restock_{line.pk}") or "").strip()
+        if not raw:
+            continue
+        if not raw.isdigit() or len(raw) > 6:
+            raise ShopError(
+                _("Enter how many units go back on the shelf as a whole number."),
+                fields={f"restock_{line.pk}": [_("Not a whole number.")]},
+            )
+        restock[line.pk] = int(raw)
+    return {
+        "amount": (post.get("amount") or "").strip()[:30],
+        "method": (post.get("method") or "").strip()[:10],
+        "reference": (post.get("reference") or "").strip()[:120],
+        "restock": restock,
+    }
 
 
 class ReasonForm(forms.Form):
@@ -150,7 +184,10 @@ def order_action(request, pk, action):
     order = get_object_or_404(Order, pk=pk)
     form = ReasonForm(request.POST)
     try:
-        done = perform_staff_action(order.pk, action, request.user, form.data.get("reason", ""))
+        refund = _refund_fields(request.POST, order) if action == "refund" else None
+        done = perform_staff_action(
+            order.pk, action, request.user, form.data.get("reason", ""), refund=refund
+        )
         messages.success(request, done)
     except ShopError as error:
         messages.error(request, error.message)

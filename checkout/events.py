@@ -12,6 +12,9 @@ order_placed = Signal()
 #: Staff recorded the cash of a cash on delivery order. ``order``, ``by``.
 cash_recorded = Signal()
 
+#: Staff recorded a refund (full or part). ``order``, ``refund``.
+refund_recorded = Signal()
+
 #: An order's status changed. ``order``, ``old_status``, ``new_status``, ``by`` (a user or
 #: None), ``reason``. A change to PAID is sent after the paying payment (if any) is saved.
 order_status_changed = Signal()

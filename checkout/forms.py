@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from checkout.delivery import DeliveryRules
 from checkout.models import PROVINCE_LABELS, DeliveryMethod, PaymentMethod
-from checkout.orders import CheckoutDetails
+from checkout.orders import CheckoutDetails, open_cash_orders_refusal
 from kernel import money
 from kernel.errors import ShopError
 from kernel.input import StorableTextForm
@@ -141,6 +141,8 @@ class CheckoutForm(StorableTextForm, forms.Form):
             refusal = self.rules.cash_on_delivery_refusal(
                 self.shop, province, total + self.delivery.fee_for(total)
             )
+            if refusal is None and "phone" in data:
+                refusal = open_cash_orders_refusal(self.shop, data["phone"])
             if refusal:
                 self.add_error("payment_method", refusal)
         if not cash and "email" in data and not data["email"]:

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from catalog.inventory import OutOfStock, reserve_stock
 from catalog.models import StockRecord
@@ -270,18 +271,29 @@ def check_cash_on_delivery(rules, shop, details, delivery, items):
             refusal, code="cash_on_delivery_unavailable", fields={"payment_method": [refusal]}
         )
     lock_customer(customer_key("phone", details.phone))
+    message = open_cash_orders_refusal(shop, details.phone)
+    if message:
+        raise Conflict(message, code="cash_on_delivery_limit", fields={"payment_method": [message]})
+
+
+def open_cash_orders_refusal(shop, phone):
+    """Why ``phone`` cannot place another cash on delivery order now (it has the most open
+    ones the shop allows), or ``None``. Placing an order asks again under the phone's lock."""
     open_orders = Order.objects.filter(
-        phone=details.phone,
+        phone=phone,
         payment_method=PaymentMethod.CASH_ON_DELIVERY,
         status__in=COD_OPEN_STATES,
         paid_at__isnull=True,
     ).count()
-    if open_orders >= shop.cod_open_orders_per_phone:
-        message = _(
-            "This phone number already has %(count)d cash on delivery orders waiting. Please "
-            "pay this one by KHQR, or wait until those are delivered."
-        ) % {"count": open_orders}
-        raise Conflict(message, code="cash_on_delivery_limit", fields={"payment_method": [message]})
+    if open_orders < shop.cod_open_orders_per_phone:
+        return None
+    return ngettext(
+        "This phone number already has %(count)d cash on delivery order waiting. Please pay "
+        "this one by KHQR, or wait until that one is delivered.",
+        "This phone number already has %(count)d cash on delivery orders waiting. Please pay "
+        "this one by KHQR, or wait until those are delivered.",
+        open_orders,
+    ) % {"count": open_orders}
 
 
 def check_order_limits(contents, shop):

@@ -6,8 +6,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from checkout import events
-from checkout.models import STAFF_MOVES, Order, OrderNote, Status
+from checkout.models import STAFF_MOVES, Order, OrderNote, RefundMethod, Status
 from checkout.orders import mark_paid_by_hand, record_cash
+from checkout.refunds import record_refund
 from checkout.status import change_status
 from kernel.errors import Conflict, ShopError
 
@@ -37,10 +38,13 @@ def available_actions(order):
     return actions
 
 
-def perform_staff_action(order_id, action, by, reason=""):
+def perform_staff_action(order_id, action, by, reason="", refund=None):
     """Do ``action`` (from ``available_actions``, or ``note``) to the order. Returns a short
     message for staff; raises ``ShopError`` (missing reason, unknown action) or ``Conflict``
-    (the order moved on meanwhile: nothing was changed)."""
+    (the order moved on meanwhile: nothing was changed).
+
+    ``refund`` holds the refund form's other fields for the "refund" action: ``amount`` (empty:
+    all that is left), ``method``, ``reference`` and ``restock`` (``{line id: units}``)."""
     reason = (reason or "").strip()[:200]
     order = Order.objects.get(pk=order_id)
     if action == NOTE:
@@ -80,6 +84,18 @@ def perform_staff_action(order_id, action, by, reason=""):
         )
     if target == Status.PAID:
         mark_paid_by_hand(order.pk, by, reason)
+    elif target == Status.REFUNDED:
+        refund = refund or {}
+        done = record_refund(
+            order.pk,
+            by,
+            amount=refund.get("amount") or None,
+            reason=reason,
+            method=refund.get("method") or RefundMethod.OTHER,
+            reference=refund.get("reference", ""),
+            restock=refund.get("restock"),
+        )
+        return _("Refund of %(amount)s recorded.") % {"amount": done.amount_display}
     else:
         if not reason:
             # The audit trail's own words are stored in English, whoever pressed the button.

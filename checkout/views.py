@@ -244,6 +244,10 @@ def checkout_review(request):
             order, _created = place_order(carts.get_cart(request), details, shop, user=request.user)
         except ShopError as error:
             messages.error(request, error.message)
+            if set(error.fields) & set(form.fields):
+                # A detail that no longer fits (cash on delivery refused, a method that
+                # stopped delivering there): back to the details, not the cart.
+                return redirect("checkout:details")
             return redirect("checkout:cart")
         remember_order(request, order)
         request.session["last_order_token"] = order.token

@@ -32,6 +32,7 @@ from checkout.models.orders import (
     new_order_token,
 )
 from checkout.models.payments import NEEDS_ATTENTION, Payment, PaymentStatus
+from checkout.models.refunds import ImmutableRecord, Refund, RefundLine, RefundMethod
 
 __all__ = [
     "COD_OPEN_STATES",
@@ -50,6 +51,7 @@ __all__ = [
     "DeliveryMethod",
     "DeliveryRate",
     "DeliveryZone",
+    "ImmutableRecord",
     "InvalidTransition",
     "Order",
     "OrderLine",
@@ -58,6 +60,9 @@ __all__ = [
     "Payment",
     "PaymentMethod",
     "PaymentStatus",
+    "Refund",
+    "RefundLine",
+    "RefundMethod",
     "Status",
     "new_order_number",
     "new_order_token",

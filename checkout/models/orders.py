@@ -77,7 +77,7 @@ STAFF_MOVES = {
     Status.SHIPPED: ("shipped", _("Mark shipped"), False),
     Status.DELIVERED: ("delivered", _("Mark delivered"), False),
     Status.CANCELLED: ("cancel", _("Cancel (gives stock back)"), True),
-    Status.REFUNDED: ("refund", _("Record a refund"), True),
+    Status.REFUNDED: ("refund", _("Record a refund"), True),  # full or part: checkout.refunds
     Status.RETURNED: ("returned", _("Returned unpaid (gives stock back)"), True),
     Status.PAID: ("mark_paid", _("Mark paid by hand"), True),
 }
@@ -181,6 +181,12 @@ class Order(Bilingual, models.Model):
         """The shop has this order's money (paid, or further along; for cash on delivery,
         once staff recorded the cash)."""
         return self.status in PAID_STATES and self.paid_at is not None
+
+    @property
+    def refunded_total(self):
+        """What was given back so far (in the order's currency)."""
+        total = self.refunds.aggregate(total=models.Sum("amount"))["total"]
+        return total or money.round_amount(0, self.currency)
 
     @property
     def is_cash_on_delivery(self):
