@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import translation
@@ -21,8 +22,10 @@ from wagtail.admin.views.mixins import ExcelDateFormatter
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from backoffice.reports import spreadsheet_safe
+from checkout.documents import can_have, render_document
 from checkout.models import (
     NEEDS_ATTENTION,
+    Courier,
     DeliveryMethod,
     DeliveryZone,
     Order,
@@ -37,6 +40,7 @@ from checkout.refunds import restocked_so_far
 from checkout.staff import available_actions, perform_staff_action
 from kernel import money
 from kernel.errors import ShopError
+from kernel.models import ShopSettings
 from kernel.permissions import ReadAndChangeOnly
 
 # --- orders ---------------------------------------------------------------------------------
@@ -138,6 +142,7 @@ class OrderInspectView(InspectView):
             refunds=order.refunds.select_related("created_by").prefetch_related("lines"),
             refund_left=order.total - order.refunded_total,
             refund_methods=RefundMethod.choices,
+            couriers=Courier.objects.filter(is_active=True),
             restockable=_restockable(order),
             fmt=lambda amount: money.format_money(amount, order.currency),
             can_act=self.request.user.has_perm("checkout.change_order"),
@@ -185,13 +190,42 @@ def order_action(request, pk, action):
     form = ReasonForm(request.POST)
     try:
         refund = _refund_fields(request.POST, order) if action == "refund" else None
+        shipment = None
+        if action == "shipped":
+            courier = (request.POST.get("courier") or "").strip()
+            shipment = {
+                "courier": int(courier) if courier.isdigit() and len(courier) < 10 else None,
+                "tracking_number": (request.POST.get("tracking_number") or "")[:200],
+            }
+            if courier and shipment["courier"] is None:
+                raise ShopError(_("Unknown courier."))
         done = perform_staff_action(
-            order.pk, action, request.user, form.data.get("reason", ""), refund=refund
+            order.pk,
+            action,
+            request.user,
+            form.data.get("reason", ""),
+            refund=refund,
+            shipment=shipment,
         )
         messages.success(request, done)
     except ShopError as error:
         messages.error(request, error.message)
     return redirect(reverse("orders:inspect", args=[order.pk]))
+
+
+def order_document(request, pk, kind):
+    """The order's packing slip or receipt as a PDF, for staff who may see orders."""
+    if not request.user.has_perm("checkout.view_order"):
+        raise PermissionDenied
+    order = get_object_or_404(Order, pk=pk)
+    if not can_have(order, kind):
+        raise Http404
+    pdf = render_document(
+        order, kind, size=request.GET.get("size", "A4"), shop=ShopSettings.for_request(request)
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{kind}-{order.number}.pdf"'
+    return response
 
 
 class OrderViewSet(ModelViewSet):
@@ -279,7 +313,10 @@ class OrderViewSet(ModelViewSet):
             pattern
             for pattern in super().get_urlpatterns()
             if pattern.name not in ("add", "edit", "delete", "copy")
-        ] + [path("<int:pk>/action/<str:action>/", order_action, name="action")]
+        ] + [
+            path("<int:pk>/action/<str:action>/", order_action, name="action"),
+            path("<int:pk>/document/<str:kind>/", order_document, name="document"),
+        ]
 
 
 # --- payments -------------------------------------------------------------------------------
@@ -448,4 +485,15 @@ class DeliveryZoneViewSet(ModelViewSet):
     menu_name = "delivery-zones"
     icon = "globe"
     list_display = ["name", "province_count", "cash_on_delivery", "sort_order"]
+    copy_view_enabled = False
+
+
+class CourierViewSet(ModelViewSet):
+    """Delivery companies and their tracking pages, chosen when an order is shipped."""
+
+    model = Courier
+    menu_label = gettext_lazy("Couriers")
+    menu_name = "couriers"
+    icon = "pick"
+    list_display = ["name", "tracking_url", "is_active", "sort_order"]
     copy_view_enabled = False

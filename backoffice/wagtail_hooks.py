@@ -9,6 +9,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 
 from backoffice.dashboard import SalesReportViewSet, ShopDashboardPanel
 from backoffice.viewsets import (
+    CourierViewSet,
     DeliveryMethodViewSet,
     DeliveryZoneViewSet,
     OrderViewSet,
@@ -30,6 +31,7 @@ class ShopMenu(ViewSetGroup):
         StockViewSet("inventory"),
         DeliveryMethodViewSet("delivery_methods"),
         DeliveryZoneViewSet("delivery_zones"),
+        CourierViewSet("couriers"),
         SalesReportViewSet("sales_report"),
     )
 

@@ -395,6 +395,40 @@ def record_cash(order_id, by, amount=None):
     return order
 
 
+def ship_order(order_id, by, courier=None, tracking_number=""):
+    """Staff hand the order to ``courier`` (a ``Courier``, or None for the shop's own riders
+    or a pick-up), with its tracking number if it has one; the shopper is told, with the
+    tracking link."""
+    tracking_number = " ".join((tracking_number or "").split())[:80]
+    if tracking_number and courier is None:
+        raise ShopError(
+            _("Choose the courier the tracking number belongs to."),
+            fields={"courier": [_("Required with a tracking number.")]},
+        )
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order_id)
+        if not order.can_become(Status.SHIPPED):
+            raise Conflict(
+                _("The order changed meanwhile; nothing was changed. Look at it again."),
+                code="order_changed",
+            )
+        if courier is not None:
+            order.courier_name = courier.name
+            order.courier_name_km = courier.name_km
+            order.tracking_number = tracking_number
+            order.tracking_url = courier.tracking_link(tracking_number)[:400]
+            order.save(
+                update_fields=["courier_name", "courier_name_km", "tracking_number", "tracking_url"]
+            )
+        reason = "Shipped"
+        if courier is not None:
+            reason = f"Shipped with {courier.name}" + (
+                f", tracking {tracking_number}" if tracking_number else ""
+            )
+        set_status(order, Status.SHIPPED, by=by, reason=reason)
+    return order
+
+
 def mark_paid_by_hand(order_id, by, reason):
     """Staff record a payment made outside KHQR (cash at the counter, a bank transfer)."""
     if not reason or not reason.strip():

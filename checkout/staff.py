@@ -6,8 +6,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from checkout import events
-from checkout.models import STAFF_MOVES, Order, OrderNote, RefundMethod, Status
-from checkout.orders import mark_paid_by_hand, record_cash
+from checkout.models import STAFF_MOVES, Courier, Order, OrderNote, RefundMethod, Status
+from checkout.orders import mark_paid_by_hand, record_cash, ship_order
 from checkout.refunds import record_refund
 from checkout.status import change_status
 from kernel.errors import Conflict, ShopError
@@ -38,13 +38,15 @@ def available_actions(order):
     return actions
 
 
-def perform_staff_action(order_id, action, by, reason="", refund=None):
+def perform_staff_action(order_id, action, by, reason="", refund=None, shipment=None):
     """Do ``action`` (from ``available_actions``, or ``note``) to the order. Returns a short
     message for staff; raises ``ShopError`` (missing reason, unknown action) or ``Conflict``
     (the order moved on meanwhile: nothing was changed).
 
     ``refund`` holds the refund form's other fields for the "refund" action: ``amount`` (empty:
-    all that is left), ``method``, ``reference`` and ``restock`` (``{line id: units}``)."""
+    all that is left), ``method``, ``reference`` and ``restock`` (``{line id: units}``);
+    ``shipment`` the "shipped" action's: ``courier`` (a ``Courier`` id or "") and
+    ``tracking_number``."""
     reason = (reason or "").strip()[:200]
     order = Order.objects.get(pk=order_id)
     if action == NOTE:
@@ -84,6 +86,14 @@ def perform_staff_action(order_id, action, by, reason="", refund=None):
         )
     if target == Status.PAID:
         mark_paid_by_hand(order.pk, by, reason)
+    elif target == Status.SHIPPED:
+        shipment = shipment or {}
+        courier = None
+        if shipment.get("courier"):
+            courier = Courier.objects.filter(pk=shipment["courier"], is_active=True).first()
+            if courier is None:
+                raise ShopError(_("Unknown courier."), fields={"courier": [_("Unknown courier.")]})
+        ship_order(order.pk, by, courier=courier, tracking_number=shipment.get("tracking_number"))
     elif target == Status.REFUNDED:
         refund = refund or {}
         done = record_refund(

@@ -51,6 +51,12 @@ def set_status(order, new_status, by=None, reason=""):
     if new_status == Status.PAID and order.paid_at is None:
         order.paid_at = timezone.now()
         fields.append("paid_at")
+    if new_status == Status.SHIPPED and order.shipped_at is None:
+        order.shipped_at = timezone.now()
+        fields.append("shipped_at")
+    if new_status == Status.DELIVERED and order.delivered_at is None:
+        order.delivered_at = timezone.now()
+        fields.append("delivered_at")
     order.save(update_fields=fields)
     OrderStatusChange.objects.create(
         order=order,

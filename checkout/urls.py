@@ -14,5 +14,6 @@ urlpatterns = [
     path("orders/find/", views.find_order, name="find_order"),
     path("orders/<str:token>/", views.order_page, name="order"),
     path("orders/<str:token>/cancel/", views.order_cancel, name="order_cancel"),
+    path("orders/<str:token>/receipt.pdf", views.order_receipt, name="order_receipt"),
     path("orders/<str:token>/new-payment/", views.order_new_payment, name="order_new_payment"),
 ]

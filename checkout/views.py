@@ -4,7 +4,7 @@ uses the JSON API instead where it can."""
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -18,6 +18,7 @@ from checkout import cart as carts
 from checkout.addresses import default_address, save_address_from_checkout
 from checkout.api import remember_order
 from checkout.delivery import DeliveryRules
+from checkout.documents import can_have, render_document
 from checkout.forms import CheckoutForm, normalize_cambodian_phone
 from checkout.models import PROVINCES, Order, PaymentMethod
 from checkout.orders import cancel_by_shopper, place_order
@@ -374,3 +375,16 @@ def find_order(request):
                 _("We found no order with this number and phone number. Please check both."),
             )
     return render(request, "checkout/find_order.html", {"form": form})
+
+
+@never_cache
+def order_receipt(request, token):
+    """The receipt of a paid order as a PDF, for whoever holds the order's link."""
+    order = get_object_or_404(Order, token=token)
+    if not can_have(order, "receipt"):
+        raise Http404
+    size = request.GET.get("size", "A4")
+    pdf = render_document(order, "receipt", size=size, shop=ShopSettings.for_request(request))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="receipt-{order.number}.pdf"'
+    return response

@@ -134,7 +134,7 @@ from wagtail.models import Site  # noqa: E402
 
 from checkout.khqr.builder import read_khqr  # noqa: E402
 from checkout.khqr.client import Transaction  # noqa: E402
-from checkout.models import Cart, CartLine, DeliveryMethod, Status  # noqa: E402
+from checkout.models import Cart, CartLine, DeliveryMethod, PaymentMethod, Status  # noqa: E402
 from checkout.orders import CheckoutDetails, place_order  # noqa: E402
 from checkout.payments import receiving_account  # noqa: E402
 from checkout.status import change_status  # noqa: E402
@@ -150,7 +150,12 @@ ORDER_HISTORY = {
     Status.CANCELLED: (Status.CANCELLED,),
     Status.EXPIRED: (Status.EXPIRED,),
     Status.REFUNDED: (Status.PAID, Status.REFUNDED),
+    # Cash on delivery orders start awaiting confirmation instead (``CASH_ON_DELIVERY``).
+    Status.AWAITING_CONFIRMATION: (),
+    Status.RETURNED: (Status.PROCESSING, Status.SHIPPED, Status.RETURNED),
 }
+# The statuses only a cash on delivery order reaches: ``make_order`` places one for them.
+CASH_ON_DELIVERY = {Status.AWAITING_CONFIRMATION, Status.RETURNED}
 
 
 def make_cart(*items, user=None):
@@ -208,8 +213,14 @@ def make_order(
         "address": "No. 1, Street 240",
         "province": "Phnom Penh",
     } | (shopper or {})
+    cash = status in CASH_ON_DELIVERY
+    if cash:
+        shop.cash_on_delivery = True  # for this order only: the settings are not saved
     details = CheckoutDetails(
-        **shopper, delivery_method=delivery or default_delivery(), currency=currency
+        **shopper,
+        delivery_method=delivery or default_delivery(),
+        currency=currency,
+        payment_method=PaymentMethod.CASH_ON_DELIVERY if cash else PaymentMethod.KHQR,
     )
     order, created = place_order(make_cart(*items), details, shop, user=user)
     assert created, "make_order: place_order answered with an earlier order"

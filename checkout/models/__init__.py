@@ -8,6 +8,7 @@ from checkout.models.cart import Cart, CartLine
 from checkout.models.delivery import (
     PROVINCE_LABELS,
     PROVINCES,
+    Courier,
     DeliveryMethod,
     DeliveryRate,
     DeliveryZone,
@@ -48,6 +49,7 @@ __all__ = [
     "Cart",
     "CustomerKey",
     "CartLine",
+    "Courier",
     "DeliveryMethod",
     "DeliveryRate",
     "DeliveryZone",

@@ -3,6 +3,7 @@ fee of each method in each zone, and Cambodia's provinces. What a shopper pays f
 decided in one place, ``checkout.pricing.delivery_options``, from these records."""
 
 from decimal import Decimal
+from urllib.parse import quote
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -233,3 +234,57 @@ class DeliveryRate(Orderable):
 
     def __str__(self):
         return f"{self.method} · {self.zone}"
+
+
+class Courier(Bilingual, models.Model):
+    """A delivery company (or the shop's own riders), with the address of its tracking page."""
+
+    name = models.CharField(_("name"), max_length=80)
+    name_km = models.CharField(_("name in Khmer"), max_length=80, blank=True)
+    khmer_fields = {"name": "name_km"}
+    tracking_url = models.CharField(
+        _("tracking page"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "The address of the courier's tracking page with {number} where the tracking "
+            "number goes, e.g. https://courier.example/track?id={number}. Leave empty if "
+            "parcels cannot be tracked online."
+        ),
+    )
+    is_active = models.BooleanField(_("in use"), default=True)
+    sort_order = models.PositiveIntegerField(_("order in the list"), default=0)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("name_km"),
+        FieldPanel("tracking_url"),
+        FieldPanel("is_active"),
+        FieldPanel("sort_order"),
+    ]
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+        verbose_name = _("courier")
+        verbose_name_plural = _("couriers")
+
+    def __str__(self):
+        return self.in_language("name")
+
+    def clean(self):
+        super().clean()
+        url = self.tracking_url.strip()
+        if url and ("{number}" not in url or not url.startswith(("https://", "http://"))):
+            raise ValidationError(
+                {
+                    "tracking_url": gettext(
+                        "Start with https:// and put {number} where the tracking number goes."
+                    )
+                }
+            )
+
+    def tracking_link(self, number):
+        """The tracking page of parcel ``number``, or "" when there is none."""
+        if not self.tracking_url or not number:
+            return ""
+        return self.tracking_url.replace("{number}", quote(number, safe=""))

@@ -151,9 +151,16 @@ class Order(Bilingual, models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     expires_at = models.DateTimeField(db_index=True)
     paid_at = models.DateTimeField(null=True, blank=True)
+    # Fulfilment: who carries it and how to follow it (copied when it is shipped).
+    courier_name = models.CharField(max_length=80, blank=True)
+    courier_name_km = models.CharField(max_length=80, blank=True)
+    tracking_number = models.CharField(max_length=80, blank=True)
+    tracking_url = models.URLField(max_length=400, blank=True)
+    shipped_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
     stock_released = models.BooleanField(default=False)
 
-    khmer_fields = {"delivery_label": "delivery_label_km"}
+    khmer_fields = {"delivery_label": "delivery_label_km", "courier_name": "courier_name_km"}
 
     class Meta:
         ordering = ["-created_at", "-pk"]

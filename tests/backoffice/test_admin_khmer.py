@@ -121,7 +121,7 @@ SHOP_VIEWS = {
     ),
     "sales report": (
         lambda order: reverse("sales_report:index"),
-        ["Sales report", "All revenue in USD", "Download CSV"],
+        ["Sales report", "Net revenue in USD", "Download CSV"],
     ),
 }
 
@@ -233,9 +233,16 @@ def test_sales_report_csv_has_khmer_headings_and_the_same_values(
     params = {"start": today, "end": today, "format": "csv"}
     english = csv_rows(english_staff.get(reverse("sales_report:index"), params))
     khmer_rows = csv_rows(khmer_staff.get(reverse("sales_report:index"), params))
-    assert english[0] == ["date", "paid orders", "revenue USD", "revenue KHR", "revenue in USD"]
+    assert english[0] == [
+        "date",
+        "paid orders",
+        "revenue USD",
+        "revenue KHR",
+        "refunds in USD",
+        "net revenue in USD",
+    ]
     assert khmer_rows[0] == [khmer(heading) for heading in english[0]]
-    assert khmer_rows[1] == english[1] == [today, "1", "19.50", "0", "19.50"]
+    assert khmer_rows[1] == english[1] == [today, "1", "19.50", "0", "0", "19.50"]
     assert khmer_rows[2][0] == khmer("total") and khmer_rows[2][1:] == english[2][1:]
 
 

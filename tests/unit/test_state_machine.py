@@ -6,6 +6,7 @@ from collections import deque
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
+from django.utils import timezone
 
 from catalog.models import StockRecord
 from checkout.events import order_status_changed
@@ -27,8 +28,8 @@ from tests.factories import make_category, make_order, make_product
 pytestmark = pytest.mark.unit
 
 PAIRS = [(old, new) for old in Status for new in Status]
-# An order here has given its stock back (the goods never left the shop).
-STOCK_GIVEN_BACK = {Status.CANCELLED, Status.EXPIRED}
+# An order here has given its stock back (the goods never left the shop, or came back).
+STOCK_GIVEN_BACK = {Status.CANCELLED, Status.EXPIRED, Status.RETURNED}
 # Moves that hold the goods for the shopper again.
 HOLDS_STOCK_AGAIN = {Status.AWAITING_PAYMENT, Status.PAID}
 QUANTITY = 2
@@ -104,7 +105,9 @@ def test_stock_goes_back_only_from_a_move_the_table_allows_and_before_goods_left
     for old, new in RELEASES_STOCK:
         assert new in TRANSITIONS[old], (old, new)
         assert new in STOCK_GIVEN_BACK, (old, new)
-        assert old not in (Status.SHIPPED, Status.DELIVERED), (old, new)
+        # Goods that left the shop come back only as a parcel returned unpaid.
+        if old in (Status.SHIPPED, Status.DELIVERED):
+            assert (old, new) == (Status.SHIPPED, Status.RETURNED)
     # Every way out of a state that gave the stock back holds the goods again.
     for old in STOCK_GIVEN_BACK:
         assert TRANSITIONS[old] <= HOLDS_STOCK_AGAIN, old
@@ -121,8 +124,16 @@ def test_can_become_answers_from_the_table(old, new):
 
 
 @pytest.mark.parametrize("status", Status)
-def test_is_paid_exactly_in_the_paid_states(status):
-    assert Order(status=status).is_paid is (status in PAID_STATES)
+def test_is_paid_exactly_in_the_paid_states_once_money_came_in(status):
+    assert Order(status=status, paid_at=timezone.now()).is_paid is (status in PAID_STATES)
+    # A cash on delivery order goes through the same states before its cash is in.
+    assert Order(status=status, paid_at=None).is_paid is False
+
+
+def paid_if_it_may_be(status):
+    """An order in ``status`` as it stands in the shop: paid in the states that follow a
+    payment (a KHQR order), unpaid otherwise."""
+    return Order(status=status, paid_at=timezone.now() if status in PAID_STATES else None)
 
 
 # What staff see on an order's page, written out by hand: the table's allowed subset of
@@ -137,25 +148,39 @@ STAFF_MOVES_BY_STATUS = {
     Status.CANCELLED: ["mark_paid"],
     Status.EXPIRED: ["mark_paid"],
     Status.REFUNDED: [],
+    Status.AWAITING_CONFIRMATION: ["confirm", "cancel"],
+    Status.RETURNED: [],
+}
+# A cash on delivery order before its cash is in: no refund (nothing was paid); a parcel on
+# its way may come back instead.
+UNPAID_CASH_MOVES_BY_STATUS = {
+    Status.PROCESSING: ["shipped", "cancel"],
+    Status.SHIPPED: ["delivered", "returned"],
+    Status.DELIVERED: [],
 }
 
 
 @pytest.mark.parametrize("status", Status)
 def test_staff_moves_are_the_allowed_subset_of_staff_moves_in_order(status):
-    moves = Order(status=status).staff_moves()
+    moves = paid_if_it_may_be(status).staff_moves()
     assert [action for _target, action, _label, _needs in moves] == STAFF_MOVES_BY_STATUS[status]
-    assert moves == [
-        (target, *STAFF_MOVES[target]) for target in STAFF_MOVES if target in TRANSITIONS[status]
+    assert [target for target, *_rest in moves] == [
+        target
+        for target in STAFF_MOVES
+        if target in TRANSITIONS[status]
+        and not (target == Status.RETURNED and status in PAID_STATES)
     ]
     for target, _action, _label, needs_reason in moves:
         assert target in TRANSITIONS[status]
         # Taking money back, cancelling and money outside KHQR always say why.
-        assert needs_reason is (target in (Status.CANCELLED, Status.REFUNDED, Status.PAID))
+        assert needs_reason is (
+            target in (Status.CANCELLED, Status.REFUNDED, Status.PAID, Status.RETURNED)
+        )
 
 
 @pytest.mark.parametrize("status", Status)
 def test_available_actions_add_the_messages_that_fit_the_status(status):
-    actions = [action for action, _label, _needs in available_actions(Order(status=status))]
+    actions = [action for action, _label, _needs in available_actions(paid_if_it_may_be(status))]
     assert actions[: len(STAFF_MOVES_BY_STATUS[status])] == STAFF_MOVES_BY_STATUS[status]
     extra = actions[len(STAFF_MOVES_BY_STATUS[status]) :]
     if status == Status.AWAITING_PAYMENT:
@@ -164,6 +189,13 @@ def test_available_actions_add_the_messages_that_fit_the_status(status):
         assert extra == [RESEND_RECEIPT]
     else:
         assert extra == []
+
+
+@pytest.mark.parametrize("status", sorted(UNPAID_CASH_MOVES_BY_STATUS))
+def test_an_unpaid_cash_order_offers_no_refund(status):
+    order = Order(status=status, paid_at=None, payment_method="cod")
+    moves = [action for _target, action, _label, _needs in order.staff_moves()]
+    assert moves == UNPAID_CASH_MOVES_BY_STATUS[status]
 
 
 # --- set_status on real orders ---------------------------------------------------------------

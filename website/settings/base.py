@@ -438,5 +438,8 @@ LOGGING = {
         "urllib3.connectionpool": {"filters": ["redact_secrets"]},
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        # Receipts and packing slips: its INFO lines narrate every step of every PDF.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
