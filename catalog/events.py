@@ -15,3 +15,8 @@ stock_display_changed = Signal()
 
 #: Staff changed a stock level by hand. ``record``, ``adjustment`` (the audit row).
 stock_adjusted = Signal()
+
+#: A shopper sent the shop a message from a contact page (``catalog.contact``). ``page`` (the
+#: ContactPage), ``submission`` (the stored FormSubmission, whose ``form_data`` holds the
+#: name, phone, e-mail, message and the language it was written in).
+contact_message_received = Signal()

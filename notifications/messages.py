@@ -17,15 +17,15 @@ import html
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
-from checkout.models import Payment
+from checkout.models import Payment, Refund
 from kernel import money
 from kernel.i18n import url_in_language
 from kernel.models import ShopSettings
-from notifications import telegram
+from notifications import contact, telegram
 from notifications.models import EMAIL, TELEGRAM, Notification
 
 # The e-mail subjects by kind (after "<shop name>: ").
@@ -36,21 +36,34 @@ SUBJECTS = {
     "payment_received": lambda order: _("receipt for order %(number)s") % {"number": order.number},
     "owner_order_paid": lambda order: _("new paid order %(number)s") % {"number": order.number},
     "order_shipped": lambda order: _("order %(number)s is on its way") % {"number": order.number},
+    "order_processing": lambda order: (
+        _("order %(number)s is confirmed and being prepared") % {"number": order.number}
+    ),
+    "order_delivered": lambda order: _("order %(number)s was delivered") % {"number": order.number},
     "order_cancelled": lambda order: _("order %(number)s is cancelled") % {"number": order.number},
     "order_expired": lambda order: _("order %(number)s expired unpaid") % {"number": order.number},
     "order_refunded": lambda order: _("order %(number)s was refunded") % {"number": order.number},
+    "refund_recorded": lambda order: _("a refund for order %(number)s") % {"number": order.number},
+    "cod_order_placed": lambda order: (
+        _("order %(number)s is received: we will call you to confirm it") % {"number": order.number}
+    ),
+    "owner_cod_order": lambda order: (
+        _("new cash on delivery order %(number)s to confirm") % {"number": order.number}
+    ),
     "owner_late_payment": lambda order: (
         _("payment for order %(number)s needs attention") % {"number": order.number}
     ),
 }
 # Messages for the shop rather than the shopper: in the owner's language.
-OWNER_KINDS = {"owner_order_paid", "owner_late_payment", "owner_low_stock"}
+OWNER_KINDS = {"owner_order_paid", "owner_late_payment", "owner_low_stock", "owner_cod_order"}
 # Statuses whose change the shopper is told about, by e-mail of this kind.
 STATUS_EMAILS = {
+    "processing": "order_processing",
     "shipped": "order_shipped",
+    "delivered": "order_delivered",
     "cancelled": "order_cancelled",
     "expired": "order_expired",
-    "refunded": "order_refunded",
+    # "refunded" is told by the refund's own message (``refund_recorded``), with its amount.
 }
 
 
@@ -79,8 +92,9 @@ def _payment_data(payment):
     return {"payment_id": payment.pk} if payment is not None else {}
 
 
-def email(order, kind, event_key, recipient=None, payment=None):
-    return _queue(event_key, EMAIL, recipient or order.email, kind, order, _payment_data(payment))
+def email(order, kind, event_key, recipient=None, payment=None, data=None):
+    data = _payment_data(payment) | (data or {})
+    return _queue(event_key, EMAIL, recipient or order.email, kind, order, data)
 
 
 def telegram_message(event_key, kind, order=None, data=None):
@@ -92,7 +106,29 @@ def telegram_message(event_key, kind, order=None, data=None):
 
 
 def order_placed(order):
-    email(order, "order_placed", f"order:{order.pk}:placed")
+    key = f"order:{order.pk}:placed"
+    if order.is_cash_on_delivery:
+        # The owner hears of every one: each holds stock until staff confirm it.
+        email(order, "cod_order_placed", key)
+        email(order, "owner_cod_order", key, recipient=owner_email())
+        telegram_message(key, "owner_cod_order", order=order)
+    else:
+        email(order, "order_placed", key)
+
+
+def refund_recorded(order, refund):
+    in_full = order.refunded_total >= order.total  # this refund included: told as it was then
+    email(
+        order,
+        "refund_recorded",
+        f"refund:{refund.pk}",
+        data={"refund_id": refund.pk, "in_full": in_full},
+    )
+
+
+def cash_recorded(order):
+    """The receipt of a cash on delivery order, once staff recorded its cash."""
+    email(order, "payment_received", f"order:{order.pk}:paid")
 
 
 def order_paid(order):
@@ -171,6 +207,9 @@ def render(notification):
     """``(subject, text, html)`` of a queued message, in its reader's language. Rows queued
     before messages were rendered at send time already carry their words and are sent as
     they are."""
+    if notification.kind == contact.KIND and not notification.body_text:
+        # A shopper's message from a contact page: about no order, to the owner.
+        return contact.render(notification, shop_settings())
     if notification.body_text:
         return notification.subject, notification.body_text, notification.body_html
     shop = shop_settings()
@@ -193,12 +232,15 @@ def _render(notification, shop):
     for line in lines:
         line.total_text = amount_text(line.line_total, order.currency)
     payment = _payment(notification)
+    refund_id = notification.data.get("refund_id")
+    refund = Refund.objects.filter(pk=refund_id).first() if refund_id else None
     context = {
         "order": order,
         "lines": lines,
         "amounts": {
             "subtotal": amount_text(order.subtotal, order.currency),
             "delivery_fee": amount_text(order.delivery_fee, order.currency),
+            "discount": amount_text(order.discount_amount, order.currency),
             "total": amount_text(order.total, order.currency),
             "paid": amount_text(payment.paid_amount, order.currency)
             if payment is not None and payment.paid_amount is not None
@@ -209,6 +251,9 @@ def _render(notification, shop):
         "kind": notification.kind,
         "fmt": lambda amount: money.format_money(amount, order.currency),
         "payment": payment,
+        "refund": refund,
+        "refund_amount": amount_text(refund.amount, refund.currency) if refund else "",
+        "refunded_in_full": bool(notification.data.get("in_full")),
     }
     text = render_to_string(f"checkout/email/{notification.kind}.txt", context)
     body_html = render_to_string(f"checkout/email/{notification.kind}.html", context)
@@ -223,7 +268,7 @@ def _amount(value, currency):
 
 
 def _telegram_text(notification, order):
-    if notification.kind == "owner_order_paid":
+    if notification.kind in ("owner_order_paid", "owner_cod_order"):
         items = "\n".join(
             f"• {line.quantity} × {html.escape(line.shown_title)}"
             + (f" ({html.escape(line.shown_variant_name)})" if line.variant_name else "")
@@ -231,7 +276,16 @@ def _telegram_text(notification, order):
         )
         return "\n".join(
             [
-                "💰 " + _("<b>Paid order %(number)s</b>") % {"number": order.number},
+                "💰 " + _("<b>Paid order %(number)s</b>") % {"number": order.number}
+                if notification.kind == "owner_order_paid"
+                else "📞 "
+                + _("<b>Cash on delivery order %(number)s</b>: confirm it by %(deadline)s")
+                % {
+                    "number": order.number,
+                    "deadline": formats.date_format(
+                        timezone.localtime(order.expires_at), "DATETIME_FORMAT"
+                    ),
+                },
                 items,
                 _("Total: %(amount)s")
                 % {"amount": f"<b>{money.format_money(order.total, order.currency)}</b>"},

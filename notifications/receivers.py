@@ -4,9 +4,10 @@ Connected in ``NotificationsConfig.ready``."""
 
 from django.db import transaction
 
+from catalog import events as catalog_events
 from checkout import events
 from checkout.models import Status
-from notifications import messages
+from notifications import contact, messages
 from notifications.tasks import wake_worker
 
 
@@ -24,6 +25,16 @@ def on_status_changed(sender, order, new_status, **kwargs):
         messages.order_paid(order)
     else:
         messages.order_status_changed(order, new_status)
+    _then_send()
+
+
+def on_refund_recorded(sender, order, refund, **kwargs):
+    messages.refund_recorded(order, refund)
+    _then_send()
+
+
+def on_cash_recorded(sender, order, **kwargs):
+    messages.cash_recorded(order)
     _then_send()
 
 
@@ -46,6 +57,8 @@ def on_resend_requested(sender, order, kind, **kwargs):
 def connect():
     events.order_placed.connect(on_order_placed, dispatch_uid="notifications.placed")
     events.order_status_changed.connect(on_status_changed, dispatch_uid="notifications.status")
+    events.cash_recorded.connect(on_cash_recorded, dispatch_uid="notifications.cash")
+    events.refund_recorded.connect(on_refund_recorded, dispatch_uid="notifications.refund")
     events.payment_needs_attention.connect(
         on_payment_needs_attention, dispatch_uid="notifications.attention"
     )
@@ -53,3 +66,12 @@ def connect():
     events.message_resend_requested.connect(
         on_resend_requested, dispatch_uid="notifications.resend"
     )
+    catalog_events.contact_message_received.connect(
+        on_contact_message, dispatch_uid="notifications.contact"
+    )
+
+
+def on_contact_message(sender, page, submission, **kwargs):
+    """A shopper's message from a contact page: the owner's e-mail, sent by the worker."""
+    contact.queue_owner_email(page, submission, messages.owner_email())
+    _then_send()

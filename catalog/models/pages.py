@@ -204,7 +204,7 @@ class HomePage(CacheablePageMixin, KhmerPage, Page):
     )
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["catalog.CategoryPage", "catalog.ContentPage"]
+    subpage_types = ["catalog.CategoryPage", "catalog.ContentPage", "catalog.ContactPage"]
     max_count = 1
 
     class Meta:

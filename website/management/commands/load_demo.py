@@ -2,6 +2,7 @@
 it is."""
 
 from datetime import timedelta
+from decimal import Decimal as D
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from catalog.demo.khmer import KHMER
 from catalog.inventory import set_stock
 from catalog.models import (
     CategoryPage,
+    ContactPage,
     ContentPage,
     HomePage,
     ProductImage,
@@ -28,11 +30,37 @@ from catalog.models import (
     ProductVariant,
     StockRecord,
 )
-from checkout.models import DeliveryMethod
+from checkout.models import PROVINCES, DeliveryMethod, DeliveryRate, DeliveryZone
 from kernel.models import ShopSettings
 
 BULK_SKU_PREFIX = "GEN-"
 BULK_IMAGE_POOL = 12
+
+# The contact page, linked from the footer after the information pages. Its Khmer is written
+# here rather than looked up in catalog/demo/khmer.py, which holds the catalog's own texts.
+CONTACT_PAGE = {
+    "slug": "contact",
+    "title": "Contact us",
+    "title_km": "ទាក់ទងមកយើង",
+    "intro": (
+        "Questions about a product, an order or a delivery? Write to us here and we will "
+        "answer within one working day, usually on Telegram or by phone."
+    ),
+    "intro_km": (
+        "មានសំណួរអំពីទំនិញ ការបញ្ជាទិញ ឬការដឹកជញ្ជូនមែនទេ? សូមសរសេរមកយើងនៅទីនេះ "
+        "យើងនឹងឆ្លើយតបក្នុងរយៈពេលមួយថ្ងៃធ្វើការ ជាធម្មតាតាម Telegram ឬតាមទូរស័ព្ទ។"
+    ),
+    "thank_you_text": (
+        "Thank you for your message! We will answer within one working day. If your question "
+        "is about an order on its way today, please call us."
+    ),
+    "thank_you_text_km": (
+        "សូមអរគុណសម្រាប់សាររបស់អ្នក! យើងនឹងឆ្លើយតបក្នុងរយៈពេលមួយថ្ងៃធ្វើការ។ "
+        "ប្រសិនបើសំណួររបស់អ្នកទាក់ទងនឹងការបញ្ជាទិញដែលកំពុងដឹកជញ្ជូននៅថ្ងៃនេះ សូមទូរស័ព្ទមកយើង។"
+    ),
+    "search_description": "Write to Angkor Market about a product, an order or a delivery.",
+    "search_description_km": "សរសេរមកផ្សារអង្គរ អំពីទំនិញ ការបញ្ជាទិញ ឬការដឹកជញ្ជូន។",
+}
 
 
 def km(english):
@@ -69,7 +97,7 @@ class Command(BaseCommand):
 
         site = self.configure_site(home)
         self.configure_settings(site)
-        self.configure_delivery()
+        self.configure_delivery(ShopSettings.for_site(site))
         categories = {}
         for top in data.CATALOG:
             top_page = self.category(home, top)
@@ -81,6 +109,7 @@ class Command(BaseCommand):
         self.configure_home(home, list(CategoryPage.objects.child_of(home).order_by("path")))
         for spec in data.CONTENT_PAGES:
             self.information_page(home, *spec)
+        self.contact_page(home)
 
         if options["products"]:
             self.bulk_products(home, options["products"])
@@ -115,9 +144,10 @@ class Command(BaseCommand):
             setattr(shop, f"{field}_km", km(data.SHOP[field]))
         shop.save()
 
-    def configure_delivery(self):
+    def configure_delivery(self, shop):
+        methods = {}
         for order, (code, label, description, fee) in enumerate(data.DELIVERY_METHODS):
-            DeliveryMethod.objects.get_or_create(
+            methods[code], _created = DeliveryMethod.objects.get_or_create(
                 code=code,
                 defaults={
                     "label": label,
@@ -128,6 +158,31 @@ class Command(BaseCommand):
                     "sort_order": order,
                 },
             )
+        if DeliveryZone.objects.exists():
+            return
+        # Two zones, as the home page's promise says: riders in Phnom Penh (free from $30),
+        # couriers to the provinces; pick-up from anywhere; cash on delivery in both.
+        capital = DeliveryZone.objects.create(
+            name="Phnom Penh", name_km=km("Phnom Penh"), provinces=["Phnom Penh"], sort_order=0
+        )
+        provinces = DeliveryZone.objects.create(
+            name="Other provinces",
+            name_km=km("Other provinces"),
+            provinces=[name for name in PROVINCES if name != "Phnom Penh"],
+            sort_order=1,
+        )
+        DeliveryRate.objects.bulk_create(
+            [
+                DeliveryRate(
+                    zone=capital, method=methods["phnom-penh"], fee=D("1.50"), free_from=D("30")
+                ),
+                DeliveryRate(zone=capital, method=methods["pickup"], fee=D("0")),
+                DeliveryRate(zone=provinces, method=methods["province"], fee=D("3.00")),
+                DeliveryRate(zone=provinces, method=methods["pickup"], fee=D("0")),
+            ]
+        )
+        shop.cash_on_delivery = True
+        shop.save(update_fields=["cash_on_delivery"])
 
     def configure_home(self, home, top_categories):
         home = home.specific
@@ -297,6 +352,14 @@ class Command(BaseCommand):
             body=[("paragraph", f"<p>{text}</p>") for text in paragraphs],
             body_km=[("paragraph", f"<p>{km(text)}</p>") for text in paragraphs],
         )
+        home.add_child(instance=page)
+        page.save_revision().publish()
+        self.created += 1
+
+    def contact_page(self, home):
+        if ContactPage.objects.child_of(home).filter(slug=CONTACT_PAGE["slug"]).exists():
+            return
+        page = ContactPage(show_in_menus=True, **CONTACT_PAGE)
         home.add_child(instance=page)
         page.save_revision().publish()
         self.created += 1
