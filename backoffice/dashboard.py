@@ -112,7 +112,7 @@ def sales_report(request):
     days = daily_sales(start, end)
     totals = {
         key: sum(entry[key] for entry in days.values())
-        for key in ("orders", "usd", "khr", "refunds", "usd_equivalent")
+        for key in ("orders", "usd", "khr", "discounts", "refunds", "usd_equivalent")
     }
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -128,6 +128,7 @@ def sales_report(request):
                 _("paid orders"),
                 _("revenue USD"),
                 _("revenue KHR"),
+                _("discounts in USD"),
                 _("refunds in USD"),
                 _("net revenue in USD"),
             ]
@@ -139,6 +140,7 @@ def sales_report(request):
                     entry["orders"],
                     entry["usd"],
                     entry["khr"],
+                    entry["discounts"],
                     entry["refunds"],
                     entry["usd_equivalent"],
                 ]
@@ -149,6 +151,7 @@ def sales_report(request):
                 totals["orders"],
                 totals["usd"],
                 totals["khr"],
+                totals["discounts"],
                 totals["refunds"],
                 totals["usd_equivalent"],
             ]

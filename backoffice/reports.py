@@ -47,6 +47,7 @@ def daily_sales(start, end):
             "orders": 0,
             "usd": Decimal("0"),
             "khr": Decimal("0"),
+            "discounts": Decimal("0"),  # given on the day's paid orders, in dollars
             "refunds": Decimal("0"),  # in dollars, at each order's rate
             "usd_equivalent": Decimal("0"),  # sales less refunds, in dollars
         }
@@ -57,14 +58,15 @@ def daily_sales(start, end):
         status__in=(*PAID_STATES, Status.REFUNDED),
         paid_at__gte=_local_midnight(start),
         paid_at__lt=_local_midnight(end + timedelta(days=1)),
-    ).values_list("paid_at", "currency", "khr_per_usd", "total")
-    for paid_at, currency, rate, total in paid.iterator():
+    ).values_list("paid_at", "currency", "khr_per_usd", "total", "discount_amount")
+    for paid_at, currency, rate, total, discount in paid.iterator():
         entry = days.get(timezone.localtime(paid_at).date())
         if entry is None:
             continue
         entry["orders"] += 1
         entry["usd" if currency == money.USD else "khr"] += total
         entry["usd_equivalent"] += _usd_equivalent(total, currency, rate)
+        entry["discounts"] += _usd_equivalent(discount, currency, rate)
     refunds = Refund.objects.filter(
         created_at__gte=_local_midnight(start),
         created_at__lt=_local_midnight(end + timedelta(days=1)),

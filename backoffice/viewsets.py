@@ -5,7 +5,7 @@ import django_filters
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -22,12 +22,14 @@ from wagtail.admin.views.mixins import ExcelDateFormatter
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from backoffice.reports import spreadsheet_safe
+from checkout.discounts import RELEASED
 from checkout.documents import can_have, render_document
 from checkout.models import (
     NEEDS_ATTENTION,
     Courier,
     DeliveryMethod,
     DeliveryZone,
+    Discount,
     Order,
     Payment,
     PaymentMethod,
@@ -270,6 +272,8 @@ class OrderViewSet(ModelViewSet):
         "payment_method",
         "currency",
         "subtotal",
+        "discount_code",
+        "discount_amount",
         "delivery_fee",
         "total",
         "paid_at",
@@ -289,6 +293,8 @@ class OrderViewSet(ModelViewSet):
         "payment_method": gettext_lazy("Paid by"),
         "currency": gettext_lazy("Currency"),
         "subtotal": gettext_lazy("Subtotal"),
+        "discount_code": gettext_lazy("Discount code"),
+        "discount_amount": gettext_lazy("Discount"),
         "delivery_fee": gettext_lazy("Delivery fee"),
         "total": gettext_lazy("Total"),
         "paid_at": gettext_lazy("Paid at"),
@@ -486,6 +492,23 @@ class DeliveryZoneViewSet(ModelViewSet):
     icon = "globe"
     list_display = ["name", "province_count", "cash_on_delivery", "sort_order"]
     copy_view_enabled = False
+
+
+class DiscountViewSet(ModelViewSet):
+    """Discount codes and automatic promotions (see ``checkout.discounts`` for the rules)."""
+
+    model = Discount
+    menu_label = gettext_lazy("Discounts")
+    menu_name = "discounts"
+    icon = "tag"
+    list_display = ["name", "code", "kind", "value", "free_delivery", "times_used", "is_active"]
+    search_fields = ["name", "code"]
+    copy_view_enabled = False
+
+    def get_queryset(self, request):
+        return Discount.objects.annotate(
+            times_used=Count("uses", filter=~Q(uses__order__status__in=RELEASED))
+        )
 
 
 class CourierViewSet(ModelViewSet):

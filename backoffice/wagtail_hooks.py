@@ -7,11 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
 
+from backoffice.bulk import BulkStockViewSet, ProductImportViewSet
 from backoffice.dashboard import SalesReportViewSet, ShopDashboardPanel
 from backoffice.viewsets import (
     CourierViewSet,
     DeliveryMethodViewSet,
     DeliveryZoneViewSet,
+    DiscountViewSet,
     OrderViewSet,
     PaymentViewSet,
 )
@@ -29,9 +31,12 @@ class ShopMenu(ViewSetGroup):
         OrderViewSet("orders"),
         PaymentViewSet("payments"),
         StockViewSet("inventory"),
+        BulkStockViewSet("bulk_stock"),
+        ProductImportViewSet("product_import"),
         DeliveryMethodViewSet("delivery_methods"),
         DeliveryZoneViewSet("delivery_zones"),
         CourierViewSet("couriers"),
+        DiscountViewSet("discounts"),
         SalesReportViewSet("sales_report"),
     )
 
@@ -52,3 +57,12 @@ def khmer_font_css():
     """The shop's Khmer font in the admin's font stack (Wagtail's admin loads none), so Khmer
     shows as text rather than empty boxes on computers without a Khmer font."""
     return format_html('<link rel="stylesheet" href="{}">', static(ADMIN_CSS))
+
+
+@hooks.register("filter_form_submissions_for_user")
+def only_shop_staff_read_contact_messages(user, editable_forms):
+    """Contact messages carry shoppers' names, phone numbers and e-mail addresses: editors who
+    may edit the contact page do not read them; staff who may see orders do."""
+    if user.has_perm("checkout.view_order"):
+        return editable_forms
+    return editable_forms.none()

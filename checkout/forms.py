@@ -100,13 +100,14 @@ class CheckoutForm(StorableTextForm, forms.Form):
         required=False, initial=True, label=gettext_lazy("Save this address to my account")
     )
 
-    def __init__(self, *args, shop=None, items_total=None, rules=None, **kwargs):
+    def __init__(self, *args, shop=None, items_total=None, rules=None, discount=None, **kwargs):
         """``shop`` and ``items_total`` (the cart's items in the base currency) let the form
         say at once whether cash on delivery fits this order; placing the order checks it
         again either way."""
         super().__init__(*args, **kwargs)
         self.shop = shop
         self.items_total = items_total
+        self.discount = discount  # the cart's AppliedDiscount, if any
         self.rules = rules or DeliveryRules()
         self.delivery = None
         self.fields["delivery_method"].queryset = DeliveryMethod.active()
@@ -137,10 +138,15 @@ class CheckoutForm(StorableTextForm, forms.Form):
                 self.add_error("delivery_method", error.message)
         cash = data.get("payment_method") == PaymentMethod.CASH_ON_DELIVERY
         if cash and self.shop is not None and province and self.delivery is not None:
-            total = self.items_total or Decimal("0")
-            refusal = self.rules.cash_on_delivery_refusal(
-                self.shop, province, total + self.delivery.fee_for(total)
+            items = (self.items_total or Decimal("0")) - (
+                self.discount.amount if self.discount else Decimal("0")
             )
+            fee = (
+                Decimal("0")
+                if self.discount and self.discount.free_delivery
+                else self.delivery.fee_for(items)
+            )
+            refusal = self.rules.cash_on_delivery_refusal(self.shop, province, items + fee)
             if refusal is None and "phone" in data:
                 refusal = open_cash_orders_refusal(self.shop, data["phone"])
             if refusal:

@@ -20,6 +20,7 @@ from catalog.models import StockRecord
 from checkout import events
 from checkout.cart import cart_contents, line_limit_error, order_limit_error
 from checkout.delivery import DeliveryRules
+from checkout.discounts import discount_for, lock_and_check, record_use
 from checkout.models import (
     COD_OPEN_STATES,
     REPLAY_WINDOW,
@@ -35,7 +36,7 @@ from checkout.models import (
     province_label,
 )
 from checkout.payments import create_payment
-from checkout.pricing import items_total, quote
+from checkout.pricing import base_total, quote
 from checkout.status import change_status, set_status
 from kernel import money
 from kernel.errors import Conflict, ShopError
@@ -156,10 +157,15 @@ def place_order(cart, details, shop, user=None, language=None):
         # rules: the page the shopper saw may be older than an editor's change.
         rules = DeliveryRules()
         delivery = rules.option(details.province, details.delivery_method.code)
-        prices = quote(contents.items, delivery, details.currency, shop)
+        applied = discount_for(contents.items, shop, code=cart.discount_code, delivery=delivery)
+        if applied is not None:
+            lock_and_check(applied, details.phone, details.email)
+        prices = quote(contents.items, delivery, details.currency, shop, discount=applied)
         cash = details.payment_method == PaymentMethod.CASH_ON_DELIVERY and not prices.is_free
         if cash:
-            check_cash_on_delivery(rules, shop, details, delivery, contents.items)
+            check_cash_on_delivery(
+                rules, shop, details, base_total(contents.items, delivery, applied)
+            )
         elif not details.email:
             raise ShopError(
                 _("Enter your e-mail for the receipt, or choose cash on delivery."),
@@ -187,6 +193,10 @@ def place_order(cart, details, shop, user=None, language=None):
             khr_per_usd=shop.khr_per_usd,
             khr_rounding_step=shop.khr_rounding_step,
             subtotal=prices.subtotal,
+            discount_name=applied.discount.name if applied else "",
+            discount_name_km=applied.discount.name_km if applied else "",
+            discount_code=(applied.discount.code or "") if applied else "",
+            discount_amount=prices.discount,
             delivery_fee=prices.delivery_fee,
             total=prices.total,
             created_at=now,
@@ -196,6 +206,8 @@ def place_order(cart, details, shop, user=None, language=None):
             order.status = Status.AWAITING_CONFIRMATION
             order.expires_at = now + timedelta(hours=shop.cod_confirm_hours)
         _save_with_unique_number(order)
+        if applied is not None:
+            record_use(applied, order)
         OrderLine.objects.bulk_create(
             [
                 OrderLine(
@@ -231,7 +243,8 @@ def place_order(cart, details, shop, user=None, language=None):
         _announce_low_stock(wanted, order)
         cart.lines.all().delete()
         cart.last_order = order
-        cart.save(update_fields=["last_order", "updated_at"])
+        cart.discount_code = ""
+        cart.save(update_fields=["last_order", "discount_code", "updated_at"])
     return order, True
 
 
@@ -258,14 +271,12 @@ def lock_customer(key):
     return CustomerKey.objects.select_for_update().get(key=key)
 
 
-def check_cash_on_delivery(rules, shop, details, delivery, items):
-    """Refuse cash on delivery where the shop does not offer it, above its order value, or for
-    a phone number that already has the most open cash on delivery orders. The phone number's
-    row lock makes the count hold when two checkouts for one number run at once."""
-    subtotal = items_total(items)
-    refusal = rules.cash_on_delivery_refusal(
-        shop, details.province, subtotal + delivery.fee_for(subtotal)
-    )
+def check_cash_on_delivery(rules, shop, details, order_total):
+    """Refuse cash on delivery where the shop does not offer it, above its order value
+    (``order_total``: base currency, delivery included), or for a phone number that already
+    has the most open cash on delivery orders. The phone number's row lock makes the count
+    hold when two checkouts for one number run at once."""
+    refusal = rules.cash_on_delivery_refusal(shop, details.province, order_total)
     if refusal:
         raise ShopError(
             refusal, code="cash_on_delivery_unavailable", fields={"payment_method": [refusal]}

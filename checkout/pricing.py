@@ -33,10 +33,12 @@ class Quote:
     lines: tuple
     subtotal: Decimal
     delivery_fee: Decimal
+    discount: Decimal = Decimal("0")  # off the items, in ``currency``
+    applied: object = None  # the ``AppliedDiscount`` it comes from
 
     @property
     def total(self):
-        return self.subtotal + self.delivery_fee
+        return self.subtotal - self.discount + self.delivery_fee
 
     @property
     def is_free(self):
@@ -49,18 +51,45 @@ def items_total(items):
     return sum((item.unit_price * item.quantity for item in items), Decimal("0"))
 
 
-def quote(items, delivery, currency, shop):
+def base_delivery_fee(items, delivery, discount=None):
+    """The delivery fee in the base currency: none with a free-delivery discount, else the
+    delivery option's fee for the items after the discount."""
+    if discount is not None and discount.free_delivery:
+        return Decimal("0")
+    off = discount.amount if discount is not None else Decimal("0")
+    return delivery.fee_for(items_total(items) - off)
+
+
+def base_total(items, delivery, discount=None):
+    """What the order comes to in the base currency, delivery included: what the cash on
+    delivery limit is compared with."""
+    off = discount.amount if discount is not None else Decimal("0")
+    return items_total(items) - off + base_delivery_fee(items, delivery, discount)
+
+
+def quote(items, delivery, currency, shop, discount=None):
     """The prices of ``items`` delivered as ``delivery`` (a ``DeliveryOption``) says, paid in
     ``currency``.
 
     Each unit price is converted (and rounded) once, then multiplied: a line total is always
     its quantity times the unit price the shopper sees. The delivery fee is decided in the
-    base currency (free from a threshold) and then converted.
+    base currency (free from a threshold, judged after the discount) and then converted.
+    ``discount`` (an ``AppliedDiscount``: an amount in the base currency, maybe free
+    delivery) is converted once, and never takes off more than the items come to.
     """
     lines = []
     for item in items:
         unit = price_in(item.unit_price, currency, shop)
         lines.append(QuoteLine(item=item, unit_price=unit, total=unit * item.quantity))
     subtotal = sum((line.total for line in lines), Decimal("0"))
-    fee = price_in(delivery.fee_for(items_total(items)), currency, shop)
-    return Quote(currency=currency, lines=tuple(lines), subtotal=subtotal, delivery_fee=fee)
+    off_base = discount.amount if discount is not None else Decimal("0")
+    off = min(price_in(off_base, currency, shop), subtotal) if off_base else Decimal("0")
+    fee = price_in(base_delivery_fee(items, delivery, discount), currency, shop)
+    return Quote(
+        currency=currency,
+        lines=tuple(lines),
+        subtotal=subtotal,
+        delivery_fee=fee,
+        discount=off,
+        applied=discount,
+    )

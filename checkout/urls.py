@@ -7,6 +7,7 @@ app_name = "checkout"
 urlpatterns = [
     path("cart/", views.cart_page, name="cart"),
     path("cart/add/", views.cart_add, name="cart_add"),
+    path("cart/discount/", views.cart_discount, name="cart_discount"),
     path("cart/lines/<int:line_id>/", views.cart_line_update, name="cart_line_update"),
     path("cart/lines/<int:line_id>/remove/", views.cart_line_remove, name="cart_line_remove"),
     path("checkout/", views.checkout_details, name="details"),

@@ -18,15 +18,22 @@ from checkout import cart as carts
 from checkout.addresses import default_address, save_address_from_checkout
 from checkout.api import remember_order
 from checkout.delivery import DeliveryRules
+from checkout.discounts import (
+    CODE_TRIES,
+    CODE_WINDOW,
+    DiscountRefused,
+    discount_for,
+    uses_refusal,
+)
 from checkout.documents import can_have, render_document
 from checkout.forms import CheckoutForm, normalize_cambodian_phone
-from checkout.models import PROVINCES, Order, PaymentMethod
+from checkout.models import PROVINCES, Order, PaymentMethod, normalize_code
 from checkout.orders import cancel_by_shopper, place_order
 from checkout.payments import ensure_deeplink, ensure_qr_image, new_payment_attempt, qr_svg
 from checkout.pricing import items_total, quote
 from kernel import money
 from kernel.errors import ShopError
-from kernel.input import StorableTextForm
+from kernel.input import StorableTextForm, storable
 from kernel.models import ShopSettings
 from kernel.throttle import client_address, count_hit
 
@@ -54,10 +61,62 @@ def _int(value):
         return None
 
 
+def _cart_discount(request, contents, shop, delivery=None):
+    """``(applied discount or None, why the entered code does not apply or "")``."""
+    code = contents.cart.discount_code if contents.cart else ""
+    try:
+        return discount_for(contents.items, shop, code=code, delivery=delivery), ""
+    except DiscountRefused as refused:
+        return None, refused.message
+
+
 @never_cache
 def cart_page(request):
     contents = carts.cart_contents(carts.get_cart(request), with_images=True)
-    return render(request, "checkout/cart.html", {"contents": contents})
+    shop = ShopSettings.for_request(request)
+    applied, refusal = _cart_discount(request, contents, shop)
+    return render(
+        request,
+        "checkout/cart.html",
+        {
+            "contents": contents,
+            "discount": applied,
+            "discount_refusal": refusal,
+            "total": contents.subtotal - (applied.amount if applied else 0),
+        },
+    )
+
+
+@require_POST
+def cart_discount(request):
+    """Apply the code the shopper typed to their cart (or remove it). Tries are counted per
+    client: past ``CODE_TRIES`` in ``CODE_WINDOW`` the shopper is asked to wait."""
+    cart = carts.get_cart(request)
+    if cart is None:
+        messages.error(request, _("Your cart is empty."))
+        return redirect("checkout:cart")
+    if "remove" in request.POST:
+        cart.discount_code = ""
+        cart.save(update_fields=["discount_code", "updated_at"])
+        messages.success(request, _("Discount code removed."))
+        return redirect("checkout:cart")
+    if count_hit("discount-code", client_address(request), CODE_WINDOW) > CODE_TRIES:
+        messages.error(request, _("Too many codes tried. Please wait 10 minutes and try again."))
+        return redirect("checkout:cart")
+    code = normalize_code(storable(request.POST.get("code", ""))[:40])
+    contents = carts.cart_contents(cart)
+    shop = ShopSettings.for_request(request)
+    try:
+        applied = discount_for(contents.items, shop, code=code)
+    except DiscountRefused as refused:
+        messages.error(request, refused.message)
+        return redirect("checkout:cart")
+    cart.discount_code = code
+    cart.save(update_fields=["discount_code", "updated_at"])
+    messages.success(
+        request, _("Code %(code)s applied: %(name)s.") % {"code": code, "name": applied.name}
+    )
+    return redirect("checkout:cart")
 
 
 @never_cache
@@ -126,9 +185,11 @@ def _checkout_ready(request):
 
 def _form_context(request, contents):
     """What the details form needs to judge cash on delivery for this cart."""
+    shop = ShopSettings.for_request(request)
     return {
-        "shop": ShopSettings.for_request(request),
+        "shop": shop,
         "items_total": items_total(contents.items),
+        "discount": _cart_discount(request, contents, shop)[0],
     }
 
 
@@ -240,6 +301,12 @@ def checkout_review(request):
         return redirect("checkout:details")
     shop = ShopSettings.for_request(request)
     details = form.details()
+    applied, refusal = _cart_discount(request, contents, shop, delivery=details.delivery)
+    if not refusal and applied is not None:
+        refusal = uses_refusal(applied.discount, phone=details.phone, email=details.email)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("checkout:cart")
     if request.method == "POST":
         try:
             order, _created = place_order(carts.get_cart(request), details, shop, user=request.user)
@@ -254,7 +321,7 @@ def checkout_review(request):
         request.session["last_order_token"] = order.token
         request.session.pop(CHECKOUT_SESSION_KEY, None)
         return redirect("checkout:order", token=order.token)
-    prices = quote(contents.items, details.delivery, details.currency, shop)
+    prices = quote(contents.items, details.delivery, details.currency, shop, discount=applied)
     return render(
         request,
         "checkout/review.html",
@@ -266,12 +333,15 @@ def checkout_review(request):
             ],
             "currency": prices.currency,
             "subtotal": prices.subtotal,
+            "discount": applied,
+            "discount_amount": prices.discount,
             "fee": prices.delivery_fee,
             "total": prices.total,
             "shop": shop,
             "payment_window_minutes": settings.SHOP_PAYMENT_WINDOW_MINUTES,
             "cash_on_delivery": details.payment_method == PaymentMethod.CASH_ON_DELIVERY,
-            "free_delivery": details.delivery.free_from is not None and not prices.delivery_fee,
+            "free_delivery": not prices.delivery_fee
+            and (details.delivery.free_from is not None or (applied and applied.free_delivery)),
         },
     )
 

@@ -14,6 +14,7 @@ from checkout.models.delivery import (
     DeliveryZone,
     province_label,
 )
+from checkout.models.discounts import Discount, DiscountKind, DiscountUse, normalize_code
 from checkout.models.orders import (
     COD_OPEN_STATES,
     PAID_STATES,
@@ -53,6 +54,9 @@ __all__ = [
     "DeliveryMethod",
     "DeliveryRate",
     "DeliveryZone",
+    "Discount",
+    "DiscountKind",
+    "DiscountUse",
     "ImmutableRecord",
     "InvalidTransition",
     "Order",
@@ -68,5 +72,6 @@ __all__ = [
     "Status",
     "new_order_number",
     "new_order_token",
+    "normalize_code",
     "province_label",
 ]

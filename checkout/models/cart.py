@@ -20,6 +20,8 @@ class Cart(models.Model):
     last_order = models.ForeignKey(
         "checkout.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The discount code the shopper entered (checked again whenever the cart is priced).
+    discount_code = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

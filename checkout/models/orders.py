@@ -145,6 +145,11 @@ class Order(Bilingual, models.Model):
     khr_per_usd = models.DecimalField(max_digits=10, decimal_places=2)
     khr_rounding_step = models.PositiveIntegerField(default=1)
     subtotal = models.DecimalField(**money.AMOUNT_FIELD)
+    # The discount it got, copied (the discount may change or go later): name, code, amount.
+    discount_name = models.CharField(max_length=80, blank=True)
+    discount_name_km = models.CharField(max_length=80, blank=True)
+    discount_code = models.CharField(max_length=40, blank=True)
+    discount_amount = models.DecimalField(**money.AMOUNT_FIELD, default=0)
     delivery_fee = models.DecimalField(**money.AMOUNT_FIELD)
     total = models.DecimalField(**money.AMOUNT_FIELD)
 
@@ -160,7 +165,11 @@ class Order(Bilingual, models.Model):
     delivered_at = models.DateTimeField(null=True, blank=True)
     stock_released = models.BooleanField(default=False)
 
-    khmer_fields = {"delivery_label": "delivery_label_km", "courier_name": "courier_name_km"}
+    khmer_fields = {
+        "delivery_label": "delivery_label_km",
+        "courier_name": "courier_name_km",
+        "discount_name": "discount_name_km",
+    }
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -238,11 +238,12 @@ def test_sales_report_csv_has_khmer_headings_and_the_same_values(
         "paid orders",
         "revenue USD",
         "revenue KHR",
+        "discounts in USD",
         "refunds in USD",
         "net revenue in USD",
     ]
     assert khmer_rows[0] == [khmer(heading) for heading in english[0]]
-    assert khmer_rows[1] == english[1] == [today, "1", "19.50", "0", "0", "19.50"]
+    assert khmer_rows[1] == english[1] == [today, "1", "19.50", "0", "0.00", "0", "19.50"]
     assert khmer_rows[2][0] == khmer("total") and khmer_rows[2][1:] == english[2][1:]
 
 

@@ -12,7 +12,17 @@ from django.db import connection
 from django.utils import timezone
 
 from catalog.models import StockRecord
-from checkout.models import Cart, CartLine, Order, Payment, PaymentMethod, Status
+from checkout.discounts import DiscountRefused
+from checkout.models import (
+    Cart,
+    CartLine,
+    Discount,
+    DiscountUse,
+    Order,
+    Payment,
+    PaymentMethod,
+    Status,
+)
 from checkout.orders import CheckoutDetails, expire_unpaid_orders, place_order
 from kernel.errors import Conflict
 from tests.factories import make_category, make_product
@@ -149,3 +159,37 @@ def test_five_cash_orders_at_once_from_one_phone_stop_at_the_cap(mysql_only, sho
     assert all(isinstance(e, Conflict) and e.code == "cash_on_delivery_limit" for e in lost), lost
     assert StockRecord.objects.get(product=product).quantity == 18
     print("cash on delivery race: 2 of 5 checkouts from one phone placed an order")
+
+
+def test_eight_checkouts_race_for_a_code_with_three_uses_left(mysql_only, shop, delivery):
+    """The total limit of a discount code holds when checkouts race: placing an order counts
+    the code's uses under the code's row lock."""
+    Discount.objects.create(name="Three only", code="THREE", value=10, usage_limit=3)
+    product = make_product(make_category(), stock=20)
+    carts = []
+    for _ in range(8):
+        cart = Cart.objects.create(discount_code="THREE")
+        CartLine.objects.create(cart=cart, product=product, quantity=1)
+        carts.append(cart)
+
+    def checkout(index):
+        details = CheckoutDetails(
+            email=f"buyer{index}@example.com",
+            name="Buyer",
+            phone=f"+8551234567{index}",
+            address="Street 240",
+            province="Phnom Penh",
+            delivery_method=delivery,
+            currency="USD",
+        )
+        return place_order(carts[index], details, shop)[0].pk
+
+    results = run_together(8, checkout)
+
+    won = [value for kind, value in results if kind == "ok"]
+    lost = [value for kind, value in results if kind == "error"]
+    assert len(won) == 3, results
+    assert all(isinstance(e, DiscountRefused) for e in lost), lost
+    assert DiscountUse.objects.count() == 3
+    assert StockRecord.objects.get(product=product).quantity == 17
+    print("discount race: 3 of 8 checkouts got the code with three uses")
