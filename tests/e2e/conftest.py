@@ -5,10 +5,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group, Permission, User
 from django.core.files.images import ImageFile
 from wagtail.images import get_image_model
+from wagtail.users.models import UserProfile
 
 from catalog.demo.images import product_image
+from tests.factories import give_totp
 
 CHROMIUM_FLAGS = [
     "--headless",
@@ -49,3 +52,33 @@ def demo_image(key, pattern):
     image.file = ImageFile(io.BytesIO(product_image(key, pattern)), name=f"{key}.png")
     image.save()
     return image
+
+
+SHOP_STAFF_PERMISSIONS = [
+    ("wagtailadmin", "access_admin"),
+    ("checkout", "view_order"),
+    ("checkout", "change_order"),
+    ("checkout", "view_payment"),
+    ("checkout", "change_payment"),
+    ("catalog", "view_stockrecord"),
+    ("catalog", "change_stockrecord"),
+]
+
+
+@pytest.fixture
+def staff_user():
+    # Transactional tests start from an emptied database: rebuild the group as the migration does.
+    group, _ = Group.objects.get_or_create(name="Shop staff")
+    for app_label, codename in SHOP_STAFF_PERMISSIONS:
+        group.permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    user = User.objects.create_user("sreyleak", "s@example.com", "a-long-password-1")
+    user.groups.add(group)
+    user.totp_secret = give_totp(user)  # the admin requires two-factor authentication
+    # She reads the admin in English (her choice under Account → Preferences); the shop's
+    # default for staff is the owner's language, Khmer (tests/backoffice/test_admin_khmer.py).
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "en"
+    profile.save()
+    return user

@@ -1,46 +1,15 @@
 """Shop staff in the Wagtail admin, in a real browser: the dashboard's chart and an order."""
 
 import pytest
-from django.contrib.auth.models import Group, Permission, User
-from wagtail.users.models import UserProfile
 
 from checkout.models import Cart, CartLine, DeliveryMethod
 from checkout.orders import CheckoutDetails, place_order
 from checkout.status import change_status
 from kernel.models import ShopSettings
 from tests.e2e.conftest import VIEWPORTS
-from tests.factories import give_totp, make_category, make_product, totp_code
+from tests.factories import make_category, make_product, totp_code
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-SHOP_STAFF_PERMISSIONS = [
-    ("wagtailadmin", "access_admin"),
-    ("checkout", "view_order"),
-    ("checkout", "change_order"),
-    ("checkout", "view_payment"),
-    ("checkout", "change_payment"),
-    ("catalog", "view_stockrecord"),
-    ("catalog", "change_stockrecord"),
-]
-
-
-@pytest.fixture
-def staff_user():
-    # Transactional tests start from an emptied database: rebuild the group as the migration does.
-    group, _ = Group.objects.get_or_create(name="Shop staff")
-    for app_label, codename in SHOP_STAFF_PERMISSIONS:
-        group.permissions.add(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        )
-    user = User.objects.create_user("sreyleak", "s@example.com", "a-long-password-1")
-    user.groups.add(group)
-    user.totp_secret = give_totp(user)  # the admin requires two-factor authentication
-    # She reads the admin in English (her choice under Account → Preferences); the shop's
-    # default for staff is the owner's language, Khmer (tests/backoffice/test_admin_khmer.py).
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = "en"
-    profile.save()
-    return user
 
 
 @pytest.fixture
