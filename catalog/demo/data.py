@@ -553,6 +553,88 @@ BULK_NOUNS = [
     "Spice Mix",
 ]
 
+# The picture catalog/demo/images.py draws for each category and product, by title:
+# (kind, looks) or (kind, looks, style). ``looks`` are the colours (or "black 250 g", "ground")
+# of the product's variants, in order, so its first picture shows the first variant, the
+# second the second; a kit's single look lists its colours ("red blue green").
+PICTURES = {
+    # Categories.
+    "Textiles & Clothing": ("krama_set", ["red indigo green"]),
+    "Kramas": ("krama", ["red"], "hanging"),
+    "Silk": ("silk_scarf", ["gold"]),
+    "Clothing": ("tshirt", ["cream"]),
+    "Food & Drink": ("pepper_bag", ["black"]),
+    "Kampot Pepper": ("pepper_box", []),
+    "Coffee & Tea": ("iced_coffee", []),
+    "Snacks & Sauces": ("fish_sauce", []),
+    "Home & Living": ("rice_bowl", ["jade"]),
+    "Ceramics": ("teapot", ["charcoal"]),
+    "Baskets & Rattan": ("basket", ["natural"]),
+    "Candles & Soap": ("candle", []),
+    "Market Finds": ("tray", ["natural"]),
+    # Textiles & Clothing.
+    "Classic Red Krama": ("krama", ["red"]),
+    "Indigo Krama": ("krama", ["indigo"]),
+    "Krama Gift Set of Three": ("krama_set", ["red blue green"]),
+    "Silk-Blend Krama": ("krama", ["maroon"], "silk"),
+    "Kids' Krama": ("krama", ["pink"], "small"),
+    "Golden Silk Scarf": ("silk_scarf", ["gold", "ivory", "crimson"]),
+    "Hol Silk Wall Hanging": ("hol_silk", []),
+    "Silk Cushion Cover": ("cushion", ["teal", "saffron"]),
+    "Silk Tie": ("tie", ["burgundy"]),
+    "Angkor Sunrise T-Shirt": ("tshirt", ["cream"]),
+    "Fisherman Trousers": ("trousers", ["black", "navy"]),
+    "Linen Shirt": ("shirt", ["oat"]),
+    "Cotton Sarong": ("sarong", []),
+    "Kids' Elephant Pyjamas": ("pyjamas", ["sky"]),
+    # Food & Drink.
+    "Kampot Black Pepper": ("pepper_bag", ["black 100 g", "black 250 g"]),
+    "Kampot Red Pepper": ("pepper_bag", ["red"]),
+    "Kampot White Pepper": ("pepper_bag", ["white"]),
+    "Pepper Discovery Box": ("pepper_box", []),
+    "Fresh Green Pepper in Brine": ("green_pepper_jar", []),
+    "Mondulkiri Robusta Coffee": ("coffee_bag", ["beans", "ground"]),
+    "Ratanakiri Arabica": ("coffee_cup", []),
+    "Lemongrass Tea": ("lemongrass_tea", []),
+    "Cold Brew Kit": ("cold_brew", []),
+    "Kampong Speu Palm Sugar": ("palm_sugar", []),
+    "Premium Fish Sauce": ("fish_sauce", []),
+    "Dried Mango Slices": ("dried_mango", []),
+    "Cashew Nuts, Roasted": ("cashews", ["salted", "unsalted"]),
+    "Chili Lemongrass Paste": ("chili_paste", []),
+    # Home & Living.
+    "Celadon Rice Bowl": ("rice_bowl", ["jade"]),
+    "Stoneware Teapot": ("teapot", ["charcoal"]),
+    "Clay Cooking Pot": ("clay_pot", ["terracotta"]),
+    "Espresso Cups, Set of Four": ("espresso_cups", []),
+    "Rattan Market Basket": ("basket", ["natural", "black"]),
+    "Water Hyacinth Storage Box": ("hyacinth_box", []),
+    "Bamboo Pendant Lamp": ("pendant_lamp", []),
+    "Rattan Placemats, Set of Six": ("placemats", []),
+    "Lemongrass Soap Bar": ("soap", ["lemongrass"]),
+    "Jasmine Soy Candle": ("candle", []),
+    "Coconut Body Oil": ("body_oil", []),
+    "Spa Gift Basket": ("spa_basket", []),
+}
+
+# Pictures for the generated "Market Finds" products (the loader keeps a pool of twelve),
+# following the nouns their titles are made of.
+BULK_PICTURES = [
+    ("basket", ["natural"]),
+    ("rice_bowl", ["jade"]),
+    ("silk_scarf", ["teal"]),
+    ("lemongrass_tea", []),
+    ("soap", ["pink"]),
+    ("candle", []),
+    ("tray", ["natural"]),
+    ("pouch", ["saffron"]),
+    ("placemats", []),
+    ("spice_mix", []),
+    ("krama", ["green"]),
+    ("basket", ["black"]),
+]
+
+
 DELIVERY_METHODS = [
     (
         "phnom-penh",
