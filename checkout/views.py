@@ -280,6 +280,7 @@ def _details_page(request, form, contents):
                 for method in rules.methods
             ],
             "cash_on_delivery": shop.cash_on_delivery,
+            "discount": form.discount,
         },
     )
 

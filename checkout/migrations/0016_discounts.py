@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
                 (
                     "name",
                     models.CharField(
-                        help_text="e.g. Khmer New Year: 10% off",
+                        help_text="e.g. Khmer New Year sale",
                         max_length=80,
                         verbose_name="name shoppers see",
                     ),

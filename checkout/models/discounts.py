@@ -33,7 +33,7 @@ def normalize_code(code):
 
 class Discount(Bilingual, ClusterableModel):
     name = models.CharField(
-        _("name shoppers see"), max_length=80, help_text=_("e.g. Khmer New Year: 10% off")
+        _("name shoppers see"), max_length=80, help_text=_("e.g. Khmer New Year sale")
     )
     name_km = models.CharField(_("name shoppers see, in Khmer"), max_length=80, blank=True)
     khmer_fields = {"name": "name_km"}

@@ -53,8 +53,9 @@ def test_cart_costs_do_not_grow_with_lines(many_products):
     small = measure(ApiClient(), many_products[:2] + many_products[-2:], 2)
     large = measure(ApiClient(), many_products, 14)
     assert small == large, (small, large)
-    # Budgets (the test client's session is in the database; two of add's are savepoints).
-    assert large["add"] <= 11 and large["cart_api"] <= 6 and large["cart_page"] <= 9, large
+    # Budgets (the test client's session is in the database; two of add's are savepoints; the
+    # cart page asks once for automatic promotions, whatever the cart holds).
+    assert large["add"] <= 11 and large["cart_api"] <= 6 and large["cart_page"] <= 10, large
     print(f"queries: {large}")
 
 
