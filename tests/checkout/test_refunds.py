@@ -199,3 +199,23 @@ def test_staff_record_a_partial_refund_from_the_order_page(paid, admin_client):
     assert Refund.objects.count() == 1
     shopper = admin_client.get(order.get_absolute_url()).content.decode()
     assert "Refunded on" in shopper
+
+
+def test_orders_refunded_before_refunds_were_amounts_get_their_refund(shop):
+    """The data migration: an order that became "refunded" as a status gets a refund of its
+    total on that day, so the sales report nets it out."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    order = make_order(Status.REFUNDED, shop=shop)
+    assert not order.refunds.exists()  # the factory moved the status only
+    migration = import_module("checkout.migrations.0017_refunds_of_refunded_orders")
+    migration.record_past_refunds(apps, None)
+    refund = order.refunds.get()
+    assert (refund.amount, refund.currency, refund.method) == (order.total, "USD", "other")
+    assert refund.reason == "Set up by a test"
+    today = timezone.localdate()
+    assert daily_sales(today, today)[today]["usd_equivalent"] == Decimal("0")
+    migration.record_past_refunds(apps, None)  # twice: nothing more
+    assert order.refunds.count() == 1
