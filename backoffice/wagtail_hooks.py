@@ -9,6 +9,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 
 from backoffice.bulk import BulkStockViewSet, ProductImportViewSet
 from backoffice.dashboard import SalesReportViewSet, ShopDashboardPanel
+from backoffice.privacy import CustomerDataViewSet
 from backoffice.viewsets import (
     CourierViewSet,
     DeliveryMethodViewSet,
@@ -38,6 +39,7 @@ class ShopMenu(ViewSetGroup):
         CourierViewSet("couriers"),
         DiscountViewSet("discounts"),
         SalesReportViewSet("sales_report"),
+        CustomerDataViewSet("customer_data"),
     )
 
 

@@ -30,6 +30,7 @@ from django_tasks_db.management.commands.db_worker import logger as worker_logge
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
+from backoffice.privacy import privacy_retention_task
 from checkout.tasks import expire_unpaid_orders_task, housekeeping_task, sweep_payments_task
 from notifications.tasks import deliver_notifications_task
 
@@ -39,11 +40,15 @@ PERIODIC_TASKS = [
     expire_unpaid_orders_task,
     deliver_notifications_task,
     housekeeping_task,
+    privacy_retention_task,
 ]
 # ...except these, enqueued at most once per the named setting's seconds by all the
 # workers together.
 SLOW_PERIODIC_TASKS = {
     f"{housekeeping_task.func.__module__}.{housekeeping_task.func.__qualname__}": (
+        "SHOP_HOUSEKEEPING_INTERVAL_SECONDS"
+    ),
+    f"{privacy_retention_task.func.__module__}.{privacy_retention_task.func.__qualname__}": (
         "SHOP_HOUSEKEEPING_INTERVAL_SECONDS"
     ),
 }
