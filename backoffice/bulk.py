@@ -36,21 +36,13 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 from backoffice.reports import spreadsheet_safe
 from catalog.bulk import columns
 from catalog.bulk.exporter import export_rows
-from catalog.bulk.importer import (
-    CREATE,
-    UNCHANGED,
-    UPDATE,
-    ImportFailed,
-    apply_plan,
-    plan_import,
-)
+from catalog.bulk.importer import CREATE, UNCHANGED, UPDATE, apply_plan, plan_import
 from catalog.bulk.sheets import (
     CSV,
     MAX_FILE_BYTES,
     MAX_ROWS,
     XLSX,
     FileRefused,
-    Problem,
     Sheet,
     read_upload,
     write_csv,
@@ -169,11 +161,13 @@ def import_products(request):
 
 @require_POST
 def confirm_import(request):
+    """Apply the dry run kept in the session, if the catalog still gives the same plan; a big
+    file in parts (``apply_plan`` stops after ``APPLY_SECONDS``), each part checked again."""
     if not may_import(request.user):
         raise PermissionDenied
     pending = request.session.get(PENDING_IMPORT)
     if not pending or not secrets.compare_digest(
-        str(pending.get("token", "")), request.POST.get("token", "")
+        str(pending.get("token", "")).encode(), request.POST.get("token", "").encode()
     ):
         messages.error(
             request,
@@ -185,32 +179,33 @@ def confirm_import(request):
         return redirect("product_import:index")
     sheet = Sheet.from_data(pending["sheet"])
     plan = plan_import(sheet, request.user, request_site(request))
+    remaining = pending.get("remaining")
     if plan.errors:
         notice = _("The catalog changed since the dry run, and the file now has errors.")
         return _preview(request, plan, sheet, notice=notice, status=409)
-    if plan.fingerprint() != pending["fingerprint"]:
+    if plan.fingerprint(remaining) != pending["fingerprint"]:
         notice = _(
             "The catalog changed since the dry run, so these are the changes the file makes "
             "now. Check them and confirm again."
         )
         return _preview(request, plan, sheet, notice=notice, status=409)
-    try:
-        result = apply_plan(plan, request.user, seen_stock=pending["seen"])
-    except ImportFailed as failed:
+    result = apply_plan(plan, request.user, seen_stock=pending["seen"], only=remaining)
+    if result.remaining and result.failed is None:
+        pending["remaining"] = result.remaining
+        pending["fingerprint"] = plan.fingerprint(result.remaining)
+        request.session[PENDING_IMPORT] = pending
+    else:
         request.session.pop(PENDING_IMPORT, None)
-        plan.errors.append(failed_problem(failed))
-        notice = _("Nothing was imported.")
-        return _preview(request, plan, sheet, notice=notice, status=409)
-    request.session.pop(PENDING_IMPORT, None)
     return render(
         request,
         "backoffice/bulk/result.html",
-        {"result": result, "file_name": sheet.file_name},
+        {
+            "result": result,
+            "file_name": sheet.file_name,
+            "token": pending["token"] if result.remaining and result.failed is None else "",
+        },
+        status=409 if result.failed else 200,
     )
-
-
-def failed_problem(failed):
-    return Problem(failed.row, None, failed.message)
 
 
 def export_products(request):
@@ -270,9 +265,10 @@ class StockReasonForm(StorableTextForm, forms.Form):
     )
 
 
-def _whole_number(text):
+def _whole_number(text, digits=7):
+    """``text`` as a whole number of at most ``digits`` digits (0 to 9 only), else ``None``."""
     text = (text or "").strip()
-    if not text.isdigit() or len(text) > 7:
+    if not (text.isascii() and text.isdigit()) or len(text) > digits:
         return None
     return int(text)
 
@@ -283,9 +279,9 @@ def _posted_changes(post):
     input is not a level (``{record_id: message}``)."""
     changes, typed, problems = [], {}, {}
     for raw_id in post.getlist("record"):
-        if not raw_id.isdigit():
+        record_id = _whole_number(raw_id, digits=18)
+        if record_id is None:
             continue
-        record_id = int(raw_id)
         quantity_text = post.get(f"quantity-{record_id}", "")
         seen = _whole_number(post.get(f"seen-{record_id}", ""))
         typed[record_id] = quantity_text[:12]
@@ -330,7 +326,7 @@ def bulk_stock(request):
         {
             "rows": rows,
             "page": page,
-            "search": search,
+            "search_text": search,  # not "search": Wagtail's header takes that for its own
             "reason_form": reason_form,
             "query": request.GET.urlencode(),
         },

@@ -416,6 +416,10 @@ SHOP_CART_RETENTION_DAYS = env.float("CART_RETENTION_DAYS", default=30)
 SHOP_HOUSEKEEPING_INTERVAL_SECONDS = env.int("HOUSEKEEPING_INTERVAL_SECONDS", default=3600)
 # Rows deleted per statement (each batch is its own short transaction).
 SHOP_HOUSEKEEPING_BATCH_SIZE = env.int("HOUSEKEEPING_BATCH_SIZE", default=500)
+# Product imports fetch pictures only from public addresses (catalog/bulk/images.py). Networks
+# listed here (["192.168.1.0/24"]) are fetched from too: a file server of the shop's own.
+# Empty by default; never list the shop's own server or a cloud metadata address.
+SHOP_IMPORT_IMAGE_ALLOWED_NETWORKS = []
 
 LOGGING = {
     "version": 1,
