@@ -13,8 +13,6 @@ from pathlib import Path
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import translation
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 from checkout.models import Order
 from kernel.errors import NotFound
@@ -47,17 +45,19 @@ def _font_files():
     return found
 
 
-class OnlyOurFonts(URLFetcher):
-    """Fetches the shop's font files and nothing else (no network, no other file)."""
+def _only_our_fonts(allowed):
+    """A WeasyPrint fetcher for the shop's font files and nothing else (no network, no other
+    file). WeasyPrint (and Pango behind it) is imported when a document is made, not when a
+    web worker starts: most workers never make one."""
+    from weasyprint.urls import URLFetcher
 
-    def __init__(self, allowed):
-        super().__init__(allowed_protocols={"file"}, allow_redirects=False)
-        self.allowed = allowed
+    class OnlyOurFonts(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url not in allowed:
+                raise ValueError(f"Documents load only the shop's fonts, not {url[:80]}")
+            return super().fetch(url, headers)
 
-    def fetch(self, url, headers=None):
-        if url not in self.allowed:
-            raise ValueError(f"Documents load only the shop's fonts, not {url[:80]}")
-        return super().fetch(url, headers)
+    return OnlyOurFonts(allowed_protocols={"file"}, allow_redirects=False)
 
 
 def can_have(order, kind):
@@ -87,4 +87,7 @@ def render_document(order, kind, size="A4", shop=None):
                 "refunds": list(order.refunds.all()),
             },
         )
-    return HTML(string=html, url_fetcher=OnlyOurFonts({url for *_, url in fonts})).write_pdf()
+    from weasyprint import HTML
+
+    fetcher = _only_our_fonts({url for *_, url in fonts})
+    return HTML(string=html, url_fetcher=fetcher).write_pdf()
