@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from catalog.events import stock_adjusted, stock_display_changed
 from catalog.models import PRODUCT_ITSELF, StockAdjustment, StockRecord
+from kernel import metrics
 from kernel.errors import ShopError
 
 
@@ -57,6 +58,8 @@ def adjust_stock(
             record.low_stock_threshold = low_stock_threshold
             fields.append("low_stock_threshold")
         record.save(update_fields=fields)
+        if before > 0 and record.quantity == 0:
+            metrics.inc_on_commit(metrics.STOCKOUTS, cause="adjustment")
         adjustment = StockAdjustment.objects.create(
             record=record,
             user=by if by is not None and by.is_authenticated else None,
@@ -166,6 +169,8 @@ def reserve_stock(items):
         )
         if updated != 1:  # cannot happen under the row lock; kept as the last line of defence
             raise OutOfStock({(record.product_id, record.variant_key): record.quantity})
+        if record.quantity == quantity:
+            metrics.inc_on_commit(metrics.STOCKOUTS, cause="sale")
     _stock_display_changed(records, {by_key[key].pk: -quantity for key, quantity in wanted.items()})
 
 

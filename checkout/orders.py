@@ -38,7 +38,7 @@ from checkout.models import (
 from checkout.payments import create_payment
 from checkout.pricing import base_total, quote
 from checkout.status import change_status, set_status
-from kernel import money
+from kernel import metrics, money
 from kernel.errors import Conflict, ShopError
 from kernel.i18n import shop_language
 
@@ -241,6 +241,7 @@ def place_order(cart, details, shop, user=None, language=None):
             payment = create_payment(order, now=now)
             events.order_placed.send(sender=Order, order=order, payment=payment)
         _announce_low_stock(wanted, order)
+        metrics.inc_on_commit(metrics.ORDERS_PLACED, payment_method=order.payment_method)
         cart.lines.all().delete()
         cart.last_order = order
         cart.discount_code = ""

@@ -35,7 +35,7 @@ from checkout.khqr.client import (
 )
 from checkout.models import Order, OrderNote, Payment, PaymentStatus, Status
 from checkout.status import set_status
-from kernel import money
+from kernel import metrics, money
 from kernel.errors import Conflict, ShopError
 from kernel.models import ShopSettings
 
@@ -255,31 +255,39 @@ def apply_outcome(payment_id, outcome, now=None, by=None):
     Returns a short word for what happened: ``paid``, ``already_paid``, ``late``,
     ``mismatch``, ``ignored``, ``expired`` or ``unchanged``.
     """
-    now = now or timezone.now()
     with transaction.atomic():
-        order_id = Payment.objects.filter(pk=payment_id).values_list("order_id", flat=True).get()
-        order = Order.objects.select_for_update().get(pk=order_id)
-        payment = Payment.objects.select_for_update().get(pk=payment_id)
-        payment.last_checked_at = now
-        payment.last_result = type(outcome).__name__
-        payment.save(update_fields=["last_checked_at", "last_result"])
+        result = _apply_outcome(payment_id, outcome, now=now or timezone.now(), by=by)
+        if result in COUNTED_OUTCOMES:
+            metrics.inc_on_commit(metrics.KHQR_PAYMENTS, outcome=result)
+    return result
 
-        if isinstance(outcome, Paid):
-            return _record_paid(order, payment, outcome.transaction, by=by)
-        if isinstance(outcome, NotFound) and payment.status == PaymentStatus.PENDING:
-            grace = timedelta(seconds=settings.BAKONG_EXPIRY_GRACE_SECONDS)
-            if now >= payment.expires_at + grace:
-                payment.status = PaymentStatus.EXPIRED
-                payment.save(update_fields=["status"])
-                still_pending = order.payments.filter(status=PaymentStatus.PENDING).exists()
-                if order.status == Status.AWAITING_PAYMENT and not still_pending:
-                    set_status(
-                        order, Status.EXPIRED, reason="KHQR expired unpaid (Bakong: not found)"
-                    )
-                return "expired"
-        if isinstance(outcome, Failed | StaticQR):
-            logger.warning("Bakong says payment %s %s", payment.pk, type(outcome).__name__)
-        return "unchanged"
+
+# What changed a payment, for the metrics; repeats (``already_paid``) and no-ops are not counted.
+COUNTED_OUTCOMES = {"paid", "late", "mismatch", "expired"}
+
+
+def _apply_outcome(payment_id, outcome, now, by):
+    order_id = Payment.objects.filter(pk=payment_id).values_list("order_id", flat=True).get()
+    order = Order.objects.select_for_update().get(pk=order_id)
+    payment = Payment.objects.select_for_update().get(pk=payment_id)
+    payment.last_checked_at = now
+    payment.last_result = type(outcome).__name__
+    payment.save(update_fields=["last_checked_at", "last_result"])
+
+    if isinstance(outcome, Paid):
+        return _record_paid(order, payment, outcome.transaction, by=by)
+    if isinstance(outcome, NotFound) and payment.status == PaymentStatus.PENDING:
+        grace = timedelta(seconds=settings.BAKONG_EXPIRY_GRACE_SECONDS)
+        if now >= payment.expires_at + grace:
+            payment.status = PaymentStatus.EXPIRED
+            payment.save(update_fields=["status"])
+            still_pending = order.payments.filter(status=PaymentStatus.PENDING).exists()
+            if order.status == Status.AWAITING_PAYMENT and not still_pending:
+                set_status(order, Status.EXPIRED, reason="KHQR expired unpaid (Bakong: not found)")
+            return "expired"
+    if isinstance(outcome, Failed | StaticQR):
+        logger.warning("Bakong says payment %s %s", payment.pk, type(outcome).__name__)
+    return "unchanged"
 
 
 def receiving_account(payment):

@@ -10,6 +10,7 @@ from checkout.housekeeping import run_housekeeping
 from checkout.khqr.client import BakongError
 from checkout.orders import expire_unpaid_orders
 from checkout.payments import sweep_payments
+from kernel import metrics
 from kernel.redact import describe_error
 
 logger = logging.getLogger(__name__)
@@ -37,12 +38,14 @@ def sweep_payments_task():
     try:
         results = sweep_payments()
     except BakongError as error:
+        metrics.inc(metrics.PAYMENT_SWEEPS, result="failed")
         failures = backoff["failures"] + 1
         wait = BACKOFF_STEPS[min(failures, len(BACKOFF_STEPS)) - 1]
         cache.set(BACKOFF_KEY, {"until": time.time() + wait, "failures": failures}, 3600)
         reason = describe_error(error)  # stored as the task's result: never a token
         logger.warning("Payment sweep failed (%s); retrying in %s s", reason, wait)
         return {"error": reason, "retry_in": wait}
+    metrics.inc(metrics.PAYMENT_SWEEPS, result="ok")
     cache.delete(BACKOFF_KEY)
     return results
 

@@ -1,14 +1,47 @@
 #!/bin/sh
-# Every Django container: wait for the database, refuse to run with a deployment problem
-# (placeholder secrets, DEBUG on, insecure cookies: `check --deploy` errors), then run its
-# command (gunicorn, the worker, or the one-shot "migrate" service that applies migrations
-# once before the others start).
+# Every Django container: read secrets from files, wait for the database, refuse to run with
+# a deployment problem (placeholder secrets, DEBUG on, insecure cookies: `check --deploy`
+# errors), then run its command (gunicorn, the worker, or the one-shot "migrate" service that
+# applies migrations once before the others start).
 set -e
+
+# Docker secrets (docker-stack.yml): NAME_FILE=/run/secrets/x sets NAME to the file's content
+# (without the final newline; a file holding only an empty line leaves NAME empty).
+for file_var in $(env | sed -n 's/^\([A-Z][A-Z0-9_]*\)_FILE=.*/\1_FILE/p'); do
+    var="${file_var%_FILE}"
+    file="$(printenv "$file_var")"
+    if [ -n "$(printenv "$var" || true)" ]; then
+        echo "entrypoint: both $var and $file_var are set: set only one" >&2
+        exit 1
+    fi
+    if [ ! -r "$file" ]; then
+        echo "entrypoint: $file_var names $file, which cannot be read" >&2
+        exit 1
+    fi
+    value="$(cat "$file")"
+    export "$var=$value"
+    unset "$file_var"
+done
+
 python manage.py wait_for_db --timeout "${DB_WAIT_TIMEOUT:-120}"
 python manage.py check --deploy --fail-level ERROR
 if [ "$1" = "migrate" ]; then
     python manage.py migrate --noinput
     python manage.py createcachetable
     exit 0
+fi
+# A new release next to the old one (a rolling update on several servers): wait until the
+# migrate job has brought the database up to this image's migrations before serving.
+if [ "${SHOP_WAIT_FOR_MIGRATIONS:-0}" = "1" ]; then
+    waited=0
+    until python manage.py migrate --check >/dev/null 2>&1; do
+        if [ "$waited" -ge "${MIGRATIONS_WAIT_TIMEOUT:-600}" ]; then
+            echo "entrypoint: migrations still not applied after $waited s; is the migrate job failing?" >&2
+            exit 1
+        fi
+        [ "$waited" -eq 0 ] && echo "entrypoint: waiting for the migrate job to apply this release's migrations"
+        sleep 5
+        waited=$((waited + 5))
+    done
 fi
 exec "$@"

@@ -9,6 +9,7 @@ import logging
 import math
 
 from django.conf import settings
+from django.contrib.sessions.exceptions import SessionInterrupted
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
@@ -25,6 +26,12 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from kernel.errors import ShopError
 from kernel.input import BodyRefused, ShopJSONParser
+from kernel.outage import (
+    RETRY_AFTER_SECONDS,
+    UNAVAILABLE_MESSAGE,
+    caused_by_database_outage,
+    database_unavailable_response,
+)
 from kernel.views import bad_request_page
 
 logger = logging.getLogger(__name__)
@@ -134,6 +141,13 @@ def exception_handler(exc, context):
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     response = drf_exception_handler(exc, context)
+    if response is None and caused_by_database_outage(exc):
+        logger.error("The database is unreachable: the API answered 503", exc_info=exc)
+        return Response(
+            error_body("unavailable", UNAVAILABLE_MESSAGE),
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
     if response is None:
         logger.exception("Unexpected error in the API", exc_info=exc)
         return Response(
@@ -247,7 +261,13 @@ def csrf_failure(request, reason=""):
 
 def bad_request(request, exception=None):
     """Django's 400 (a body too large or with too many fields, a bad Host...): JSON in the API's
-    error shape under /api/, else a plain page. ``handler400`` in ``website.urls``."""
+    error shape under /api/, else a plain page. ``handler400`` in ``website.urls``.
+
+    A session that could not be saved because the database is down is a 503, not a 400
+    (``kernel.outage`` explains how that is told apart from a session really deleted)."""
+    if isinstance(exception, SessionInterrupted) and caused_by_database_outage(exception):
+        logger.warning("The session could not be saved: the database is unreachable")
+        return database_unavailable_response(request)
     if request.path.startswith("/api/"):
         code, body = request_refused(exception)
         return JsonResponse(body, status=code)

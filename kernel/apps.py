@@ -11,7 +11,7 @@ class KernelConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from kernel import checks, receivers
+        from kernel import checks, receivers, storage  # noqa: F401 (storage registers its check)
 
         connection_created.connect(
             checks.refuse_unencrypted_connection, dispatch_uid="kernel.refuse_unencrypted"

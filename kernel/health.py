@@ -1,7 +1,7 @@
 """Internal endpoints: /healthz (the process answers) and /readyz (the shop can serve).
 
 They are meant for whatever runs next to the shop (compose's and the orchestrator's health
-checks, a load balancer, later a metrics scraper), which calls gunicorn directly, as
+checks, a load balancer, Prometheus' scrape of ``/metrics``), which calls gunicorn directly, as
 ``http://127.0.0.1:8000/readyz``: its Host header is ``127.0.0.1:8000`` while production
 ``ALLOWED_HOSTS`` holds only the shop's domain, and it speaks plain HTTP. So
 ``InternalEndpointsMiddleware``, first in ``MIDDLEWARE``, answers these paths (GET and HEAD)
@@ -24,8 +24,10 @@ import logging
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
+
+from kernel import metrics as shop_metrics
 
 logger = logging.getLogger(__name__)
 
@@ -89,10 +91,29 @@ def readyz(request):
     )
 
 
-# path: (view, internal only). Issue-16's metrics endpoint belongs here too.
+@never_cache
+def metrics(request):
+    """Prometheus' scrape of this web task: every gunicorn worker's figures, only with the
+    bearer token ``METRICS_TOKEN`` (404 while none is configured, 401/403 otherwise)."""
+    status = shop_metrics.authorization_status(
+        request.META.get("HTTP_AUTHORIZATION"), shop_metrics.metrics_token()
+    )
+    if status != 200:
+        response = HttpResponse(
+            shop_metrics.REPLIES[status], status=status, content_type="text/plain"
+        )
+        if status == 401:
+            response["WWW-Authenticate"] = 'Bearer realm="metrics"'
+        return response
+    body, content_type = shop_metrics.exposition(shop_metrics.registry_for_scrape())
+    return HttpResponse(body, content_type=content_type)
+
+
+# path: (view, internal only).
 ENDPOINTS = {
     "/healthz": (healthz, False),
     "/readyz": (readyz, True),
+    "/metrics": (metrics, True),
 }
 
 

@@ -33,6 +33,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import translation
 
+from kernel import metrics
 from kernel.cache_tags import SITE, depend_on, site_version
 from kernel.sites import request_hostname
 
@@ -178,7 +179,9 @@ class PageCacheMiddleware:
             for name, value in hit["headers"]:
                 response[name] = value
             response["X-Page-Cache"] = "hit"
+            metrics.inc(metrics.PAGE_CACHE, result="hit")
             return response
+        metrics.inc(metrics.PAGE_CACHE, result="miss")
         request._page_cache_deps = {}
         site_version()  # creates the tag if it is missing, so the page can record it
         depend_on(request, SITE)

@@ -1,5 +1,7 @@
 """Site-wide views: robots.txt and the error pages."""
 
+import sys
+
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -7,6 +9,9 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
+
+from kernel.outage import caused_by_database_outage, database_unavailable_response
+from kernel.request_id import current_request_id
 
 
 @require_GET
@@ -70,15 +75,23 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    """``handler500``: "try again shortly" (503) when the database could not be reached,
+    else the shop's 500 page, with the request's id as a reference the shopper can quote."""
     # Rendered without context processors: the database may be what failed. If even the
     # template cannot render (a broken static manifest, say), answer in plain words.
     from django.template import loader
 
+    if caused_by_database_outage(sys.exc_info()[1]):
+        return database_unavailable_response(request)
     try:
-        return HttpResponse(loader.get_template("500.html").render(), status=500)
+        context = {"request_id": current_request_id()}
+        return HttpResponse(loader.get_template("500.html").render(context), status=500)
     except Exception:  # noqa: BLE001
-        return HttpResponse(
-            _("Something went wrong on our side. Your cart and orders are safe; please try again."),
-            status=500,
-            content_type="text/plain; charset=utf-8",
+        message = _(
+            "Something went wrong on our side. Your cart and orders are safe; please try again."
         )
+        if current_request_id():
+            message += "\n" + _(
+                "If you contact us about this, please quote this reference: %(reference)s"
+            ) % {"reference": current_request_id()}
+        return HttpResponse(message, status=500, content_type="text/plain; charset=utf-8")

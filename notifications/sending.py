@@ -15,6 +15,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import models
 from django.utils import timezone
 
+from kernel import metrics
 from kernel.redact import describe_error
 from notifications import telegram
 from notifications.messages import render
@@ -100,9 +101,11 @@ def deliver_notifications(now=None, limit=100):
                 "Could not send %s (attempt %s): %s", notification, notification.attempts, reason
             )
             counts["failed"] += 1
+            metrics.inc(metrics.NOTIFICATIONS, channel=notification.channel, result="failed")
             continue
         Notification.objects.filter(pk=notification.pk).update(
             state=Notification.State.SENT, sent_at=timezone.now(), last_error=""
         )
         counts["sent"] += 1
+        metrics.inc(metrics.NOTIFICATIONS, channel=notification.channel, result="sent")
     return counts

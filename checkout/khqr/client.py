@@ -13,6 +13,7 @@ from decimal import Decimal
 import requests
 from django.conf import settings
 
+from kernel import metrics
 from kernel.redact import redact
 
 logger = logging.getLogger(__name__)
@@ -108,6 +109,20 @@ class BakongClient:
 
     def call(self, name, body, auth=True):
         """POST ``body`` to ``/v1/<name>``; the decoded envelope, or a ``BakongError``."""
+        try:
+            with metrics.timed(metrics.BAKONG_DURATION, endpoint=name):
+                return self._call(name, body, auth)
+        except BakongUnauthorized:
+            metrics.inc(metrics.BAKONG_ERRORS, endpoint=name, kind="unauthorized")
+            raise
+        except BakongUnavailable:
+            metrics.inc(metrics.BAKONG_ERRORS, endpoint=name, kind="unavailable")
+            raise
+        except BakongError:
+            metrics.inc(metrics.BAKONG_ERRORS, endpoint=name, kind="refused")
+            raise
+
+    def _call(self, name, body, auth):
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if auth:
             headers["Authorization"] = f"Bearer {self.token}"

@@ -14,6 +14,12 @@
 # Prints the stamp as the last line of its output (details go to stderr).
 #   BACKUP_DIR (./backups)  BACKUP_KEEP (14 complete sets)  MEDIA_ROOT
 #   DB_NAME DB_USER DB_PASSWORD DB_HOST DB_PORT
+# Off-site (offsite.sh): with BACKUP_S3_BUCKET set, the set is then encrypted with gpg
+# (BACKUP_ENCRYPTION_PASSPHRASE) and copied to the bucket under BACKUP_S3_PREFIX, manifest last,
+# and the newest BACKUP_OFFSITE_KEEP (BACKUP_KEEP) sets are kept there. If that fails the local
+# set stays and backup.sh exits with status 3.
+# With MEDIA_STORAGE=s3 the media are in the bucket, not in MEDIA_ROOT: the archive holds only
+# what MEDIA_ROOT has (the bucket keeps its own versions; docs/operations.md).
 set -euo pipefail
 umask 077
 shopt -s nullglob
@@ -24,6 +30,12 @@ media="${MEDIA_ROOT:?MEDIA_ROOT is required}"
 database="${DB_NAME:?DB_NAME is required}"
 say() { echo "backup.sh: $*" >&2; }
 [[ "$keep" =~ ^[1-9][0-9]*$ ]] || { say "BACKUP_KEEP must be a whole number of 1 or more, not '$keep'"; exit 2; }
+offsite_keep="${BACKUP_OFFSITE_KEEP:-$keep}"
+[[ "$offsite_keep" =~ ^[1-9][0-9]*$ ]] || { say "BACKUP_OFFSITE_KEEP must be a whole number of 1 or more, not '$offsite_keep'"; exit 2; }
+. "$(dirname "${BASH_SOURCE[0]}")/offsite.sh"
+if offsite_enabled; then
+    read_passphrase || { say "BACKUP_S3_BUCKET is set but the backup cannot be encrypted (above); no backup taken"; exit 2; }
+fi
 dump="$(command -v mysqldump || command -v mariadb-dump)" || { say "mysqldump (or mariadb-dump) is not installed"; exit 1; }
 export MYSQL_PWD="${DB_PASSWORD:-}"
 
@@ -76,6 +88,9 @@ if [[ "$last_line" != "-- Dump completed"* ]]; then
 fi
 
 step="archiving the media files in $media"
+if [ "${MEDIA_STORAGE:-local}" = s3 ]; then
+    say "note: MEDIA_STORAGE=s3: the media are in the bucket, which is not archived here (turn on its versioning); archiving what $media holds"
+fi
 [ -d "$media" ] || { say "MEDIA_ROOT $media is not a folder"; exit 1; }
 # .restore-* at the top are restore.sh's temporary folders: never part of a backup.
 tar_status=0
@@ -135,6 +150,27 @@ clean_up() {
     find "$dir" -maxdepth 1 -type f -name '*.partial' -mmin +1440 -delete
 }
 clean_up || say "warning: could not remove every old backup in $dir"
+
+# The off-site copy: encrypted into a hidden folder, uploaded (manifest last), old ones pruned.
+copy_offsite() {
+    local work="$dir/.offsite-$stamp" name
+    rm -rf -- "$work" && mkdir "$work" || return 1
+    for name in "db-$stamp.sql.gz" "media-$stamp.tar.gz"; do
+        encrypt "$dir/$name" "$work/$name.gpg" || { rm -rf -- "$work"; return 1; }
+    done
+    cp -- "$manifest" "$work/" || { rm -rf -- "$work"; return 1; }
+    offsite upload "$stamp" "$work/db-$stamp.sql.gz.gpg" "$work/media-$stamp.tar.gz.gpg" \
+        "$work/backup-$stamp.ok" || { rm -rf -- "$work"; return 1; }
+    rm -rf -- "$work"
+    offsite prune "$offsite_keep" || say "warning: could not remove old off-site backups"
+}
+if offsite_enabled; then
+    step="copying the backup off-site"
+    if ! copy_offsite; then
+        say "backup $stamp is complete in $dir, but its off-site copy FAILED (above): check BACKUP_S3_* and the bucket"
+        exit 3
+    fi
+fi
 
 say "backup $stamp complete: $(basename "$db_file") $(numfmt --to=iec --suffix=B "$(stat -c %s "$db_file")"), $(basename "$media_file") $(numfmt --to=iec --suffix=B "$(stat -c %s "$media_file")")"
 echo "$stamp"

@@ -3,6 +3,14 @@
 # this starts as root only to give BACKUP_DIR to the unprivileged "shop" user (mode 0700),
 # then drops to "shop" for good (no capabilities, no way back) before anything else runs.
 set -eu
+# Docker secrets (docker-stack.yml): NAME_FILE=/run/secrets/x sets NAME to the file's content.
+for file_var in $(env | sed -n 's/^\(DB_[A-Z0-9_]*\)_FILE=.*/\1_FILE/p'); do
+    var="${file_var%_FILE}"
+    file="$(printenv "$file_var")"
+    [ -r "$file" ] || { echo "entrypoint: $file_var names $file, which cannot be read" >&2; exit 1; }
+    export "$var=$(cat "$file")"
+    unset "$file_var"
+done
 dir="${BACKUP_DIR:-/backups}"
 if [ "$(id -u)" = 0 ]; then
     install -d -o shop -g shop -m 0700 "$dir"

@@ -4,6 +4,8 @@
 #   restore.sh --check <stamp>            check a backup, change nothing
 #   restore.sh <stamp>                    restore it
 #   restore.sh --no-safety-backup <stamp> restore it without a safety backup first
+#   restore.sh --offsite ...              the same with the off-site copy (BACKUP_S3_BUCKET):
+#                                         downloaded, decrypted into BACKUP_DIR, then checked
 # A restore
 #   1. checks the backup before touching anything: its manifest (backup-<stamp>.ok) and both
 #      files are there with the manifest's sizes and sha256 sums, both gzip streams are whole,
@@ -28,17 +30,19 @@ dir="${BACKUP_DIR:-./backups}"
 safety_keep=3
 say() { echo "restore.sh: $*" >&2; }
 usage() {
-    sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//' 
+    sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 mode=restore
 safety=1
+from_offsite=0
 stamp=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --list) mode=list ;;
         --check) mode=check ;;
         --no-safety-backup) safety=0 ;;
+        --offsite) from_offsite=1 ;;
         -h | --help) usage; exit 0 ;;
         -*) say "unknown option $1"; usage >&2; exit 2 ;;
         *) [ -z "$stamp" ] || { usage >&2; exit 2; }; stamp="$1" ;;
@@ -52,6 +56,21 @@ stamp_date() {  # 20261124T030000Z -> 2026-11-24 03:00:00 UTC
     local s="$1"
     echo "${s:0:4}-${s:4:2}-${s:6:2} ${s:9:2}:${s:11:2}:${s:13:2} UTC"
 }
+
+. "$here/offsite.sh"
+if [ "$from_offsite" = 1 ]; then
+    offsite_enabled || { say "--offsite needs BACKUP_S3_BUCKET (and the other BACKUP_S3_* settings)"; exit 2; }
+fi
+
+if [ "$mode" = list ] && [ "$from_offsite" = 1 ]; then
+    found=0
+    while read -r s size; do
+        printf '%s  %s  %s  (off-site)\n' "$s" "$(stamp_date "$s")" "$(numfmt --to=iec --suffix=B "$size")"
+        found=$((found + 1))
+    done < <(offsite list)
+    [ "$found" -gt 0 ] || say "no complete backup off-site in ${BACKUP_S3_BUCKET}/${BACKUP_S3_PREFIX:-backups/}"
+    exit 0
+fi
 
 if [ "$mode" = list ]; then
     [ -d "$dir" ] || { say "no backup folder $dir"; exit 1; }
@@ -114,6 +133,27 @@ check_backup() {
     gzip -t "$media_file" || refuse "$(basename "$media_file"): its gzip data is damaged"
     tar -tzf "$media_file" > /dev/null || refuse "$(basename "$media_file"): the media archive does not list cleanly (not a whole tar archive)"
 }
+
+# --- 0. the off-site copy: downloaded and decrypted into the backup folder, manifest last ---
+fetch_offsite() {
+    local work="$dir/.offsite-restore-$$" name status=0
+    read_passphrase || return 1
+    mkdir -p "$dir" && mkdir "$work" || return 1
+    {
+        offsite download "$stamp" "$work" \
+            && decrypt "$work/db-$stamp.sql.gz.gpg" "$db_file.partial" \
+            && decrypt "$work/media-$stamp.tar.gz.gpg" "$media_file.partial" \
+            && mv -- "$db_file.partial" "$db_file" \
+            && mv -- "$media_file.partial" "$media_file" \
+            && mv -- "$work/backup-$stamp.ok" "$manifest"
+    } || status=1
+    rm -rf -- "$work" "$db_file.partial" "$media_file.partial"
+    return "$status"
+}
+if [ "$from_offsite" = 1 ]; then
+    say "fetching backup $stamp from the off-site copy"
+    fetch_offsite || { say "could not fetch backup $stamp from off-site (above; a wrong passphrase says 'decryption failed'); nothing was changed"; exit 1; }
+fi
 
 [ -d "$dir" ] || { say "no backup folder $dir"; exit 1; }
 check_backup
@@ -225,7 +265,7 @@ trap 'exit 129' HUP
 if [ "$safety" = 1 ]; then
     stage="safety-backup"
     say "taking a safety backup of the current database and media into $safety_dir"
-    safety_stamp="$(BACKUP_DIR="$safety_dir" BACKUP_KEEP="$safety_keep" bash "$here/backup.sh" | tail -n 1)"
+    safety_stamp="$(BACKUP_DIR="$safety_dir" BACKUP_KEEP="$safety_keep" BACKUP_S3_BUCKET="" bash "$here/backup.sh" | tail -n 1)"
 fi
 
 # --- 3. extract the media next to the current ones ---

@@ -86,10 +86,20 @@ def test_each_service_gets_only_the_settings_and_secrets_it_uses():
         "DATABASE_URL",
         "EMAIL_HOST_PASSWORD",
         "BAKONG_API_TOKEN",
+        "S3_SECRET_ACCESS_KEY",
     }
     assert secrets_of["worker"] == secrets_of["web"] | {"TELEGRAM_BOT_TOKEN"}
-    assert secrets_of["migrate"] == {"SECRET_KEY", "DB_PASSWORD", "DATABASE_URL"}
-    assert secrets_of["backup"] == {"DB_PASSWORD"}
+    assert secrets_of["migrate"] == {
+        "SECRET_KEY",
+        "DB_PASSWORD",
+        "DATABASE_URL",
+        "S3_SECRET_ACCESS_KEY",
+    }
+    assert secrets_of["backup"] == {
+        "DB_PASSWORD",
+        "BACKUP_S3_SECRET_ACCESS_KEY",
+        "BACKUP_ENCRYPTION_PASSPHRASE",
+    }
     assert secrets_of["nginx"] == secrets_of["certbot"] == secrets_of["redis"] == set()
     # The root password reaches only the database server.
     assert "DB_ROOT_PASSWORD" in str(SERVICES["db"]["environment"])
@@ -105,6 +115,9 @@ SECRETS = {
     "BAKONG_API_TOKEN",
     "TELEGRAM_BOT_TOKEN",
     "DB_ROOT_PASSWORD",
+    "S3_SECRET_ACCESS_KEY",
+    "BACKUP_S3_SECRET_ACCESS_KEY",
+    "BACKUP_ENCRYPTION_PASSPHRASE",
 }
 
 
@@ -112,6 +125,8 @@ def test_nginx_template_variables_are_all_provided():
     nginx = ROOT / "docker" / "nginx"
     template = (nginx / "templates" / "shop.conf.template").read_text()
     template += (nginx / "shop" / "https.conf.in").read_text()
+    # One server: static files and media from the volumes (the default NGINX_FILES).
+    template += (nginx / "shop" / "files-volumes.conf.in").read_text()
     script = (nginx / "shop" / "certificate.sh").read_text()
     in_templates = set(re.findall(r"\$\{(NGINX_[A-Z_]+)\}", template))
     in_script = set(re.findall(r"\$\{?(NGINX_[A-Z_]+)", script))

@@ -73,6 +73,36 @@ def test_home_page_over_https_through_nginx(stack, browser_session):
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
 
 
+def test_one_request_id_from_nginx_through_gunicorn_to_the_shops_log(stack, browser_session):
+    path = "/en/no-such-page-for-request-ids/"
+    # A client's own id is not trusted: nginx gives the request a fresh one.
+    response = browser_session.get(stack.https + path, headers={"X-Request-ID": "forged-by-client"})
+    assert response.status_code == 404
+    request_id = response.headers["X-Request-ID"]
+    assert re.fullmatch(r"[0-9a-f]{32}", request_id), request_id
+
+    def lines(name):
+        return [line for line in stack.log(name).splitlines() if request_id in line]
+
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        nginx = lines("nginx")
+        web = lines("gunicorn0") + lines("gunicorn1")
+        if nginx and len(web) >= 2:
+            break
+        time.sleep(0.2)
+    assert any(f'"GET {path} HTTP/1.1" 404' in line for line in nginx), nginx
+    assert any(
+        f'"GET {path} HTTP/1.0" 404' in line or f'"GET {path} HTTP/1.1" 404' in line
+        for line in web
+        if "rid=" in line
+    ), web  # gunicorn's access line
+    assert any(
+        f"WARNING django.request [{request_id}] Not Found: {path}" in line for line in web
+    ), web
+    assert "forged-by-client" not in stack.log("gunicorn0") + stack.log("gunicorn1")
+
+
 def test_static_files_come_from_nginx_gzipped_and_cached(stack, browser_session):
     home = browser_session.get(stack.https + "/en/").text
     css = re.search(r'href="(/static/css/shop\.[0-9a-f]{12}\.css)"', home).group(1)
@@ -126,7 +156,7 @@ def test_the_admin_login_is_rate_limited_by_nginx(stack):
 
 
 def test_internal_endpoints_are_not_public(stack, browser_session):
-    for path in ("/readyz", "/readyz/", "/metrics"):
+    for path in ("/readyz", "/readyz/", "/metrics", "/METRICS", "//metrics", "/metrics/x"):
         response = browser_session.get(stack.https + path)
         assert response.status_code == 404, path
         assert "database" not in response.text

@@ -5,9 +5,12 @@ import operator
 import tempfile
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+
+from kernel import error_reports
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -18,7 +21,23 @@ if (BASE_DIR / ".env").is_file():
 DEBUG = env.bool("DEBUG", default=False)
 # Production refuses this placeholder (see production.py); dev and tests may use it.
 INSECURE_DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
-SECRET_KEY = env("SECRET_KEY", default=INSECURE_DEV_SECRET_KEY)
+
+
+def env_or_file(name, default=""):
+    """A setting from ``NAME``, or read from the file ``NAME_FILE`` names (a Docker secret
+    such as ``/run/secrets/s3_secret_access_key``); setting both is an error."""
+    value, path = env(name, default=""), env(f"{name}_FILE", default="")
+    if value and path:
+        raise ImproperlyConfigured(f"Set {name} or {name}_FILE, not both.")
+    if not path:
+        return value or default
+    try:
+        return Path(path).read_text(encoding="utf-8").strip()
+    except OSError as error:
+        raise ImproperlyConfigured(f"{name}_FILE: cannot read {path} ({error}).") from error
+
+
+SECRET_KEY = env_or_file("SECRET_KEY", default=INSECURE_DEV_SECRET_KEY)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -63,8 +82,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before everything: the request's id for its log lines, error reports and response.
+    "kernel.request_id.RequestIdMiddleware",
     # First: answers /healthz and /readyz before anything validates the Host header.
     "kernel.health.InternalEndpointsMiddleware",
+    "kernel.metrics.ResponseMetricsMiddleware",  # counts responses, after the health checks
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "kernel.page_cache.PageCacheMiddleware",
@@ -229,7 +251,7 @@ def database_config():
             "ENGINE": "django.db.backends.mysql",
             "NAME": env("DB_NAME"),
             "USER": env("DB_USER", default="root"),
-            "PASSWORD": env("DB_PASSWORD", default=""),
+            "PASSWORD": env_or_file("DB_PASSWORD"),
             "HOST": env("DB_HOST", default="127.0.0.1"),
             "PORT": env("DB_PORT", default="3306"),
         }
@@ -298,8 +320,47 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 # Let Django serve uploaded media (development and tests); nginx does it in production.
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
+
+
+# Media: local files in MEDIA_ROOT (one machine), or an S3-compatible bucket shared by every
+# host (MEDIA_STORAGE=s3: DigitalOcean Spaces, Cloudflare R2, Wasabi, MinIO, AWS). Images and
+# QR codes get public, unsigned URLs: cached pages hold them (docs/operations.md).
+MEDIA_STORAGE = env("MEDIA_STORAGE", default="local").strip().lower()
+if MEDIA_STORAGE == "local":
+    MEDIA_BACKEND = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif MEDIA_STORAGE == "s3":
+    S3_PUBLIC_URL = env("S3_PUBLIC_URL", default="").rstrip("/")
+    s3_public = urlsplit(S3_PUBLIC_URL) if S3_PUBLIC_URL else None
+    if s3_public and (s3_public.scheme not in ("http", "https") or not s3_public.netloc):
+        raise ImproperlyConfigured(
+            f"S3_PUBLIC_URL must be a URL like https://media.example.com, not {S3_PUBLIC_URL!r}."
+        )
+    MEDIA_BACKEND = {
+        "BACKEND": "kernel.storage.MediaStorage",
+        "OPTIONS": {
+            "bucket_name": env("S3_BUCKET", default=""),
+            "endpoint_url": env("S3_ENDPOINT_URL", default="") or None,
+            "region_name": env("S3_REGION", default="") or None,
+            "access_key": env("S3_ACCESS_KEY_ID", default=""),
+            "secret_key": env_or_file("S3_SECRET_ACCESS_KEY"),
+            # "path" (MinIO, most self-hosted servers) or "virtual" (bucket.host).
+            "addressing_style": env("S3_ADDRESSING_STYLE", default="") or None,
+            "location": env("S3_LOCATION", default="").strip("/"),
+            # Public and stable: no signed URLs, no per-object ACL (R2 has none; the bucket
+            # policy makes the public prefixes readable), never overwrite a file.
+            "querystring_auth": False,
+            "default_acl": None,
+            "file_overwrite": False,
+            "custom_domain": (s3_public.netloc + s3_public.path) if s3_public else None,
+            "url_protocol": f"{s3_public.scheme}:" if s3_public else "https:",
+        },
+    }
+    if S3_PUBLIC_URL:
+        MEDIA_URL = S3_PUBLIC_URL + "/"
+else:
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be 'local' or 's3', not {MEDIA_STORAGE!r}.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_BACKEND,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -363,7 +424,7 @@ SHOP_PAYMENT_WINDOW_MINUTES = env.int("PAYMENT_WINDOW_MINUTES", default=15)
 # Bakong KHQR payments. The shop's own account receives the money; the API is asked whether
 # each QR was paid. BAKONG_API_BASE_URL points at the local sandbox in development and tests.
 BAKONG_API_BASE_URL = env("BAKONG_API_BASE_URL", default="https://api-bakong.nbc.gov.kh")
-BAKONG_API_TOKEN = env("BAKONG_API_TOKEN", default="")
+BAKONG_API_TOKEN = env_or_file("BAKONG_API_TOKEN")
 BAKONG_ACCOUNT_ID = env("BAKONG_ACCOUNT_ID", default="angkormarket@aclb")
 BAKONG_MERCHANT_NAME = env("BAKONG_MERCHANT_NAME", default="Angkor Market")
 BAKONG_MERCHANT_CITY = env("BAKONG_MERCHANT_CITY", default="Phnom Penh")
@@ -384,7 +445,7 @@ EMAIL_HOST = env("EMAIL_HOST", default="smtp.gmail.com")
 EMAIL_PORT = env.int("EMAIL_PORT", default=587)
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
-EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_HOST_PASSWORD = env_or_file("EMAIL_HOST_PASSWORD")
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default=EMAIL_HOST_USER or "shop@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -395,7 +456,7 @@ SHOP_MAIL_DOMAIN = env("MAIL_DOMAIN", default="angkormarket.local")
 SHOP_NOTIFICATION_LEASE_SECONDS = env.int("NOTIFICATION_LEASE_SECONDS", default=300)
 
 # Telegram (optional): the owner's chat hears about paid orders, late payments, low stock.
-TELEGRAM_BOT_TOKEN = env("TELEGRAM_BOT_TOKEN", default="")
+TELEGRAM_BOT_TOKEN = env_or_file("TELEGRAM_BOT_TOKEN")
 TELEGRAM_CHAT_ID = env("TELEGRAM_CHAT_ID", default="")
 TELEGRAM_API_BASE_URL = env("TELEGRAM_API_BASE_URL", default="https://api.telegram.org")
 
@@ -421,17 +482,41 @@ SHOP_HOUSEKEEPING_BATCH_SIZE = env.int("HOUSEKEEPING_BATCH_SIZE", default=500)
 # Empty by default; never list the shop's own server or a cloud metadata address.
 SHOP_IMPORT_IMAGE_ALLOWED_NETWORKS = []
 
+# Metrics (kernel/metrics.py, docs/operations.md "Metrics and alerts"). /metrics on each web
+# task and the worker's own endpoint answer only with this bearer token (or the file
+# METRICS_TOKEN_FILE names, a Docker secret); without one both are off.
+METRICS_TOKEN = env_or_file("METRICS_TOKEN")
+# The worker's endpoint (outbox, token, backup and disk figures, its own counters): an
+# internal port, never published.
+WORKER_METRICS_ADDR = env("WORKER_METRICS_ADDR", default="0.0.0.0")  # noqa: S104
+WORKER_METRICS_PORT = env.int("WORKER_METRICS_PORT", default=9100)
+# Where the backup sets are, when mounted where the worker runs (the newest one's age).
+METRICS_BACKUP_DIR = env("METRICS_BACKUP_DIR", default="")
+# Filesystems whose free space is reported (MEDIA_ROOT when media are local files).
+METRICS_DISK_PATHS = env.list("METRICS_DISK_PATHS", default=[])
+
+# Log lines are plain text, or one JSON object each with LOG_FORMAT=json (kernel/logs.py).
+LOG_FORMAT = env("LOG_FORMAT", default="plain").strip().lower()
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json (got {LOG_FORMAT!r}).")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    # Secrets (tokens, passwords) are replaced by [redacted] in everything the handler writes.
-    "filters": {"redact_secrets": {"()": "kernel.redact.RedactingFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "kernel.logs.JsonFormatter"},
+    },
+    # Every line names its request (kernel/request_id.py). Secrets (tokens, passwords) are
+    # replaced by [redacted] in everything the handler writes.
+    "filters": {
+        "request_id": {"()": "kernel.request_id.RequestIdFilter"},
+        "redact_secrets": {"()": "kernel.redact.RedactingFilter"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["redact_secrets"],
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id", "redact_secrets"],
         }
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
@@ -447,3 +532,21 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Error reports (Sentry or a server speaking its protocol), from web and worker: only when
+# SENTRY_DSN (or SENTRY_DSN_FILE, a Docker secret) is set. Without personal data unless
+# SENTRY_SEND_PII=true (kernel/error_reports.py says what that adds).
+SENTRY_DSN = env_or_file("SENTRY_DSN")
+SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", default="production")
+SHOP_RELEASE = env("SHOP_RELEASE", default="")  # the image tag or commit, set at build time
+SENTRY_SAMPLE_RATE = env.float("SENTRY_SAMPLE_RATE", default=1.0)
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+SENTRY_SEND_PII = env.bool("SENTRY_SEND_PII", default=False)
+error_reports.start(
+    dsn=SENTRY_DSN,
+    environment=SENTRY_ENVIRONMENT,
+    release=SHOP_RELEASE,
+    sample_rate=SENTRY_SAMPLE_RATE,
+    traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+    send_pii=SENTRY_SEND_PII,
+)

@@ -1,7 +1,7 @@
 """Development: debug on, e-mail to the console."""
 
 from .base import *  # noqa: F403
-from .base import INSTALLED_APPS, env
+from .base import INSTALLED_APPS, MEDIA_BACKEND, env
 
 # The stand-ins for Bakong and Telegram (and `manage.py bakong_sandbox`): never in production.
 INSTALLED_APPS = [*INSTALLED_APPS, "devtools"]
@@ -11,7 +11,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["*"])
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_BACKEND,  # MEDIA_STORAGE: local files unless configured (base.py)
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 

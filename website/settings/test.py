@@ -6,7 +6,7 @@ The database is whatever the environment configures (MariaDB in CI), else SQLite
 import tempfile
 
 from .base import *  # noqa: F403
-from .base import INSTALLED_APPS
+from .base import INSTALLED_APPS, MEDIA_BACKEND
 
 # The stand-ins for Bakong and Telegram the tests pay and notify through: never in production.
 INSTALLED_APPS = [*INSTALLED_APPS, "devtools"]
@@ -20,7 +20,7 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="shop-test-media-")
 STATIC_ROOT = tempfile.mkdtemp(prefix="shop-test-static-")
 WHITENOISE_USE_FINDERS = True
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_BACKEND,  # MEDIA_STORAGE: local files unless configured (base.py)
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"

@@ -1,7 +1,10 @@
 #!/bin/sh
 # nginx and its certificate, so that the first deployment is one step:
-#   certificate.sh render   writes conf.d/shop-https.inc (the HTTPS server, from https.conf.in)
-#                           and conf.d/shop-http-fallback.inc (plain HTTP: redirect to HTTPS)
+#   certificate.sh render   writes conf.d/shop-https.inc (the HTTPS server, from https.conf.in),
+#                           conf.d/shop-files.inc (where static files and media come from:
+#                           files-volumes.conf.in, or files-proxied.conf.in when NGINX_FILES
+#                           is "proxied") and conf.d/shop-http-fallback.inc (plain HTTP:
+#                           redirect to HTTPS)
 #                           when NGINX_CERT and NGINX_CERT_KEY exist; without them, no HTTPS
 #                           server and plain HTTP answers 503 "being set up" (the ACME
 #                           challenge and health checks are served either way).
@@ -15,6 +18,15 @@ prefix="${NGINX_PREFIX:-/etc/nginx}"
 here="$(cd "$(dirname "$0")" && pwd)"
 https_conf="$prefix/conf.d/shop-https.inc"
 fallback_conf="$prefix/conf.d/shop-http-fallback.inc"
+files_conf="$prefix/conf.d/shop-files.inc"
+
+# NGINX_MEDIA_BUCKET_URL (http(s)://host[:port]/bucket/ or a bucket's own host name) split in
+# two for files-proxied.conf.in: the origin nginx connects to and the path in front of each key.
+media_url="${NGINX_MEDIA_BUCKET_URL:-http://media-bucket.invalid/}"
+NGINX_MEDIA_BUCKET_ORIGIN="$(printf '%s' "$media_url" | sed -E 's#^([a-z]+://[^/]+).*#\1#')"
+NGINX_MEDIA_BUCKET_PATH="$(printf '%s' "$media_url" | sed -E 's#^[a-z]+://[^/]+##; s#/*$#/#')"
+NGINX_RESOLVER="${NGINX_RESOLVER:-127.0.0.11}"
+export NGINX_MEDIA_BUCKET_ORIGIN NGINX_MEDIA_BUCKET_PATH NGINX_RESOLVER
 
 state() {  # what nginx should serve: "none", or the certificate's checksum
     if [ -s "$NGINX_CERT" ] && [ -s "$NGINX_CERT_KEY" ]; then
@@ -37,8 +49,13 @@ CONF
         echo "certificate.sh: no certificate at $NGINX_CERT yet: plain HTTP only (ACME challenge, health checks)"
     else
         # Only the NGINX_* variables: nginx's own $variables stay as they are.
-        envsubst "$(env | cut -d= -f1 | grep '^NGINX_' | sed 's/^/$/' | tr '\n' ' ')" \
-            < "$here/https.conf.in" > "$https_conf.tmp"
+        nginx_variables="$(env | cut -d= -f1 | grep '^NGINX_' | sed 's/^/$/' | tr '\n' ' ')"
+        envsubst "$nginx_variables" < "$here/https.conf.in" > "$https_conf.tmp"
+        case "${NGINX_FILES:-volumes}" in
+            volumes|proxied) ;;
+            *) echo "certificate.sh: NGINX_FILES must be volumes or proxied, not ${NGINX_FILES}" >&2; exit 2 ;;
+        esac
+        envsubst "$nginx_variables" < "$here/files-${NGINX_FILES:-volumes}.conf.in" > "$files_conf"
         printf 'return 301 https://$host%s$request_uri;\n' "${NGINX_HTTPS_PORT_SUFFIX:-}" > "$fallback_conf.tmp"
         echo "certificate.sh: certificate found: serving HTTPS"
     fi

@@ -8,7 +8,8 @@ run in several workers at once.
 Each time the worker's loop goes round (after a task, or every ``--interval`` seconds while
 idle) it touches a heartbeat file (``SHOP_WORKER_HEARTBEAT_FILE``); ``manage.py
 worker_health`` says whether that happened recently. A worker stuck in a task or a database
-call stops touching it, so its heartbeat goes stale.
+call stops touching it, so its heartbeat goes stale. The same moment is a metric, served
+with the shop-wide figures on the worker's metrics port (``website.worker_metrics``).
 """
 
 import logging
@@ -32,7 +33,9 @@ from django_tasks_db.utils import exclusive_transaction, is_locked_database_exce
 
 from backoffice.privacy import privacy_retention_task
 from checkout.tasks import expire_unpaid_orders_task, housekeeping_task, sweep_payments_task
+from kernel import metrics
 from notifications.tasks import deliver_notifications_task
+from website.worker_metrics import start_metrics_endpoint
 
 # Enqueued by the worker's scheduler every SHOP_SCHEDULER_INTERVAL seconds...
 PERIODIC_TASKS = [
@@ -112,6 +115,7 @@ class Heartbeat:
         if self._last is not None and now - self._last < self.every:
             return
         self._last = now
+        metrics.set_gauge(metrics.WORKER_HEARTBEAT, time.time())
         temporary = None
         try:
             descriptor, temporary = tempfile.mkstemp(
@@ -228,6 +232,7 @@ class Command(DbWorkerCommand):
         if reload:
             raise CommandError("shop_worker does not reload on code changes: restart it instead.")
         self.configure_logging(verbosity)
+        start_metrics_endpoint()  # WORKER_METRICS_PORT, with METRICS_TOKEN (docs/operations.md)
         queue_names = queue_name.split(",")
         excluded_queue_names = exclude_queues.split(",") if exclude_queues else []
         if excluded_queue_names and "*" not in queue_names:
