@@ -10,8 +10,13 @@ only with the bearer token ``METRICS_TOKEN``; without a token it does not start.
 """
 
 import logging
+import os
+import re
 import threading
+import time
+from datetime import UTC, datetime
 
+import boto3
 from django.conf import settings
 from django.db import connections
 from django.db.models import Count, Min
@@ -58,6 +63,53 @@ def token_gauges():
     return [family]
 
 
+_offsite_cache = {"at": 0.0, "families": []}
+OFFSITE_LIST_SECONDS = 300
+
+
+def offsite_backup_gauges(now=None):
+    """When the newest complete off-site backup set was made (its manifest in the bucket), for
+    servers that do not hold the backups themselves (several servers: the backup service runs
+    on one of them, and its copies go to the bucket). From the same BACKUP_S3_* settings as
+    docker/backup/offsite.py (the S3_* ones for what they leave out); listed at most every five
+    minutes, as a bucket charges for listing."""
+    bucket = os.environ.get("BACKUP_S3_BUCKET", "")
+    if not bucket:
+        return []
+    now = now or time.monotonic()
+    if now - _offsite_cache["at"] < OFFSITE_LIST_SECONDS:
+        return _offsite_cache["families"]
+
+    def setting(name):
+        return os.environ.get(f"BACKUP_S3_{name}") or os.environ.get(f"S3_{name}") or None
+
+    secret = setting("SECRET_ACCESS_KEY")
+    if not secret and settings.MEDIA_STORAGE == "s3":
+        secret = settings.STORAGES["default"]["OPTIONS"].get("secret_key") or None
+    client = boto3.client(
+        "s3",
+        endpoint_url=setting("ENDPOINT_URL"),
+        region_name=setting("REGION"),
+        aws_access_key_id=setting("ACCESS_KEY_ID"),
+        aws_secret_access_key=secret,
+    )
+    prefix = os.environ.get("BACKUP_S3_PREFIX", "backups/").strip("/") + "/"
+    newest = None
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        for item in page.get("Contents", []):
+            match = re.fullmatch(r"backup-(\d{8}T\d{6}Z)\.ok", item["Key"][len(prefix) :])
+            if match:
+                made = datetime.strptime(match.group(1), "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+                newest = max(newest or made, made)
+    family = GaugeMetricFamily(
+        "shop_offsite_backup_last_success_timestamp_seconds",
+        "Unix time of the newest complete backup set in the off-site bucket (0: none yet).",
+    )
+    family.add_metric([], newest.timestamp() if newest else 0)
+    _offsite_cache.update(at=now, families=[family])
+    return [family]
+
+
 def disk_paths():
     paths = list(settings.METRICS_DISK_PATHS)
     if not paths:
@@ -80,6 +132,7 @@ class ShopStateCollector:
             outbox_gauges,
             token_gauges,
             lambda: metrics.file_gauges(settings.METRICS_BACKUP_DIR, disk_paths()),
+            offsite_backup_gauges,
         )
         families = []
         for part in parts:

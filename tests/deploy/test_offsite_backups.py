@@ -6,6 +6,7 @@ backup_harness.py)."""
 import shutil
 import sys
 import sysconfig
+from datetime import UTC, datetime
 from pathlib import Path
 
 import boto3
@@ -14,6 +15,7 @@ from moto.server import ThreadedMotoServer
 
 from tests.deploy.backup_harness import BackupSandbox, client_command, dump_command
 from tests.deploy.test_backup_scripts import change_everything
+from website import worker_metrics
 
 PASSPHRASE = "correct horse battery staple, off-site"
 REGION = "ap-southeast-1"
@@ -167,3 +169,21 @@ def test_an_unreachable_bucket_fails_the_backup_but_keeps_the_local_set(sandbox,
     assert "off-site copy FAILED" in result.stderr
     assert len(list(sandbox.backup_dir.glob("backup-*.ok"))) == 1
     assert not list(sandbox.backup_dir.glob(".offsite-*"))
+
+
+def test_the_worker_reports_the_newest_off_site_backup_for_the_alert(sandbox, offsite, monkeypatch):
+    # Several servers: the worker that Prometheus scrapes does not hold the backups, so it
+    # reads the newest set's manifest from the bucket (docker/prometheus/alerts.yml,
+    # BackupTooOld).
+    s3, bucket, env = offsite
+    for name, value in env.items():
+        if name.startswith("BACKUP_S3_"):
+            monkeypatch.setenv(name, value)
+    assert worker_metrics.offsite_backup_gauges(now=10**9)[0].samples[0].value == 0
+    stamp = sandbox.backup(env=env)
+    made = datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC).timestamp()
+    # Listed again only after five minutes.
+    assert worker_metrics.offsite_backup_gauges(now=10**9 + 60)[0].samples[0].value == 0
+    family = worker_metrics.offsite_backup_gauges(now=10**9 + 301)[0]
+    assert family.name == "shop_offsite_backup_last_success_timestamp_seconds"
+    assert family.samples[0].value == made

@@ -7,7 +7,10 @@
 #
 #   build.sh base RELEASE...    debootstrap a minimal Debian (bookworm, trixie, forky) once,
 #                               imported as standin/debian:RELEASE
-#   build.sh images             every stand-in image (the bases they need first)
+#   build.sh images             every stand-in image the compose file names (the bases first)
+#   build.sh swarm              those, plus what the Swarm test needs: the registry:2 stand-in,
+#                               Prometheus and Alertmanager, and the swarm node image (Debian's
+#                               Docker engine in a container, one per simulated server)
 #   build.sh clean              forget the cached bases and images (a cold run)
 #
 # Cached between runs: the debootstrap folders' packages in $STANDIN_CACHE/debs, each base
@@ -96,12 +99,23 @@ images() {
     say "all stand-ins ready ($((SECONDS - started)) s)"
 }
 
+swarm() {
+    local started=$SECONDS
+    images
+    image registry registry:2 bookworm
+    image prometheus prom/prometheus:v3.5.0 forky
+    image alertmanager prom/alertmanager:v0.28.1 forky
+    image swarm-node standin/swarm-node bookworm
+    say "swarm stand-ins ready ($((SECONDS - started)) s)"
+}
+
 certbot_tag() {  # the tag docker-compose.yml pins
     grep -oE 'image: *certbot/certbot:[^ ]+' "$here/../../../docker-compose.yml" | head -1 | sed 's/image: *//'
 }
 
 clean() {
     docker image rm -f python:3.11-slim mysql:8.0 nginx:1.27-alpine redis:7-alpine "$(certbot_tag)" \
+        registry:2 prom/prometheus:v3.5.0 prom/alertmanager:v0.28.1 standin/swarm-node \
         standin/debian:bookworm standin/debian:trixie standin/debian:forky >/dev/null 2>&1 || true
     rm -rf "$cache/debs"
 }
@@ -109,6 +123,7 @@ clean() {
 case "${1:-images}" in
     base) shift; for release in "$@"; do base "$release"; done ;;
     images) images ;;
+    swarm) swarm ;;
     clean) clean ;;
-    *) echo "usage: $0 base RELEASE... | images | clean" >&2; exit 2 ;;
+    *) echo "usage: $0 base RELEASE... | images | swarm | clean" >&2; exit 2 ;;
 esac

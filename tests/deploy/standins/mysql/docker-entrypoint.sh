@@ -10,6 +10,14 @@ if [ "$1" != mysqld ] && [ "$1" != mariadbd ]; then exec "$@"; fi
 shift
 server=(mariadbd --user=mysql --datadir=/var/lib/mysql "$@")
 say() { echo "[Entrypoint] $*"; }
+# As the official image: MYSQL_*_FILE names a file (a Docker secret) holding the value.
+for var in MYSQL_ROOT_PASSWORD MYSQL_PASSWORD MYSQL_USER MYSQL_DATABASE; do
+    file_var="${var}_FILE"
+    if [ -n "${!file_var:-}" ]; then
+        export "$var=$(cat "${!file_var}")"
+        unset "$file_var"
+    fi
+done
 
 mkdir -p /var/lib/mysql /run/mysqld
 chown mysql:mysql /var/lib/mysql /run/mysqld
