@@ -164,13 +164,18 @@ copy_offsite() {
     rm -rf -- "$work"
     offsite prune "$offsite_keep" || say "warning: could not remove old off-site backups"
 }
+# A set whose off-site copy failed is complete here but not safe yet: the marker tells
+# schedule.sh (after a restart, say) to back up again soon instead of a whole interval later.
+pending="$dir/.pending-offsite-copy"
 if offsite_enabled; then
     step="copying the backup off-site"
     if ! copy_offsite; then
+        touch -- "$pending"
         say "backup $stamp is complete in $dir, but its off-site copy FAILED (above): check BACKUP_S3_* and the bucket"
         exit 3
     fi
 fi
+rm -f -- "$pending"
 
 say "backup $stamp complete: $(basename "$db_file") $(numfmt --to=iec --suffix=B "$(stat -c %s "$db_file")"), $(basename "$media_file") $(numfmt --to=iec --suffix=B "$(stat -c %s "$media_file")")"
 echo "$stamp"

@@ -62,6 +62,10 @@ for manifest in "$dir"/backup-*.ok; do
 done
 wait_for=60
 [ "$interval" -ge "$wait_for" ] || wait_for="$interval"
+if [ -n "$newest" ] && [ -e "$dir/.pending-offsite-copy" ]; then
+    say "the newest backup, $(basename "$newest" .ok | sed 's/^backup-//'), never reached the off-site bucket: backing up again soon"
+    newest=""
+fi
 if [ -n "$newest" ]; then
     age=$(( $(date +%s) - $(stat -c %Y "$newest") ))
     if [ "$age" -lt "$interval" ]; then

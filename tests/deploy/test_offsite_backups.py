@@ -169,6 +169,11 @@ def test_an_unreachable_bucket_fails_the_backup_but_keeps_the_local_set(sandbox,
     assert "off-site copy FAILED" in result.stderr
     assert len(list(sandbox.backup_dir.glob("backup-*.ok"))) == 1
     assert not list(sandbox.backup_dir.glob(".offsite-*"))
+    # Marked, so that the schedule backs up again soon even after a restart...
+    assert (sandbox.backup_dir / ".pending-offsite-copy").exists()
+    # ...and the next backup that reaches the bucket clears the mark.
+    sandbox.backup(env=env)
+    assert not (sandbox.backup_dir / ".pending-offsite-copy").exists()
 
 
 def test_the_worker_reports_the_newest_off_site_backup_for_the_alert(sandbox, offsite, monkeypatch):

@@ -361,10 +361,14 @@ def test_a_new_image_rolls_out_under_load_without_a_failed_request(cluster):
     stop = threading.Event()
 
     def shop(node):
+        """A shopper browsing at a human pace: pages and the cart over and over, adding to the
+        cart every few seconds. Three of them share one address, so together they stay under
+        nginx's per-address limit on adding to the cart (60 a minute)."""
         import requests
 
         session = cluster.session()
         base = cluster.https(node)
+        last_add = 0.0
         while not stop.is_set():
             try:
                 for path in ("/en/", "/api/cart/"):
@@ -372,17 +376,20 @@ def test_a_new_image_rolls_out_under_load_without_a_failed_request(cluster):
                     if response.status_code != 200:
                         failures.append((node, path, response.status_code))
                     answered[0] += 1
-                response = session.post(
-                    base + "/api/cart/add/",
-                    json={"product_id": ids[1], "quantity": 1},
-                    headers={"X-CSRFToken": session.cookies.get("csrftoken", "")},
-                    timeout=30,
-                )
-                if response.status_code != 200:
-                    failures.append((node, "add", response.status_code, response.text[:200]))
-                answered[0] += 1
+                if time.monotonic() - last_add > 6:
+                    last_add = time.monotonic()
+                    response = session.post(
+                        base + "/api/cart/add/",
+                        json={"product_id": ids[1], "quantity": 1},
+                        headers={"X-CSRFToken": session.cookies.get("csrftoken", "")},
+                        timeout=30,
+                    )
+                    if response.status_code != 200:
+                        failures.append((node, "add", response.status_code, response.text[:200]))
+                    answered[0] += 1
             except requests.RequestException as error:
                 failures.append((node, "error", repr(error)))
+            time.sleep(0.05)
 
     threads = [threading.Thread(target=shop, args=(node,), daemon=True) for node in NODES]
     for thread in threads:
@@ -390,7 +397,11 @@ def test_a_new_image_rolls_out_under_load_without_a_failed_request(cluster):
     try:
         time.sleep(5)
         before = answered[0]
-        new_image = cluster.images["SHOP_IMAGE"].replace(":1", ":2")
+        # The next release (or, when a kept swarm already runs it, the previous one).
+        spec = cluster.service("web")["Spec"]["TaskTemplate"]["ContainerSpec"]["Image"]
+        release_1 = cluster.images["SHOP_IMAGE"]
+        release_2 = release_1.replace(":1", ":2")
+        new_image = release_1 if spec.split("@")[0] == release_2 else release_2
         cluster.deploy(SHOP_IMAGE=new_image)
 
         def rolled_out():
@@ -399,7 +410,7 @@ def test_a_new_image_rolls_out_under_load_without_a_failed_request(cluster):
             return (
                 state == "completed"
                 and len(tasks) == 3
-                and all(t["Image"].endswith("shop/web:2") for t in tasks)
+                and all(t["Image"].split("@")[0] == new_image for t in tasks)
             )
 
         wait_for(
@@ -415,7 +426,7 @@ def test_a_new_image_rolls_out_under_load_without_a_failed_request(cluster):
     during = answered[0] - before
     print(f"rolling update: {during} requests answered during the update, {len(failures)} failed")
     assert during > 50
-    assert failures == []
+    assert failures == [], failures[:20]
     # Each old task stopped only after its replacement was healthy (start-first).
     assert cluster.service("web")["Spec"]["UpdateConfig"]["Order"] == "start-first"
 
