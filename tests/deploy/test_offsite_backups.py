@@ -6,6 +6,7 @@ backup_harness.py)."""
 import shutil
 import sys
 import sysconfig
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -46,7 +47,7 @@ def sandbox():
 
 
 @pytest.fixture
-def offsite(s3_endpoint, sandbox):
+def offsite(s3_endpoint, sandbox, readable_site_packages):
     """A bucket, and the settings an operator puts in .env for the backup service (the
     passphrase as a Docker secret file, readable by the backup user)."""
     bucket = "shop-offsite-" + sandbox.name.replace("_", "-")
@@ -63,7 +64,7 @@ def offsite(s3_endpoint, sandbox):
     secret.chmod(0o600)
     sandbox.own(secret)
     env = {
-        **python_with_boto3(sandbox),
+        **python_with_boto3(sandbox, readable_site_packages),
         "BACKUP_S3_BUCKET": bucket,
         "BACKUP_S3_PREFIX": "backups/",
         "BACKUP_S3_ENDPOINT_URL": s3_endpoint,
@@ -75,13 +76,36 @@ def offsite(s3_endpoint, sandbox):
     return s3, bucket, env
 
 
-def python_with_boto3(box):
+# What offsite.py imports: boto3 and the packages it needs.
+BOTO3_PACKAGES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "six.py", "urllib3")
+
+
+@pytest.fixture(scope="module")
+def readable_site_packages():
+    """boto3 and its dependencies copied where the unprivileged backup user can read them: the
+    virtualenv may sit in a folder only root can enter (a clone in a private temporary
+    folder, as CI makes), and the image's "shop" user reads its own virtualenv."""
+    site = Path(tempfile.mkdtemp(prefix="offsite-site-"))
+    purelib = Path(sysconfig.get_paths()["purelib"])
+    for name in BOTO3_PACKAGES:
+        source = purelib / name
+        if source.is_dir():
+            shutil.copytree(source, site / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, site / name)
+    for path in [site, *site.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    yield site
+    shutil.rmtree(site, ignore_errors=True)
+
+
+def python_with_boto3(box, site):
     """In the image `python` is the virtualenv's, with boto3. Here the unprivileged user may
     not reach this virtualenv's interpreter (a pyenv build under /root): the system's Python
-    of the same version then runs with the virtualenv's packages."""
+    of the same version then runs with a readable copy of the packages offsite.py needs."""
     system = Path(f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}")
     interpreter = system if box.as_root and system.exists() else Path(sys.executable)
-    return {"BACKUP_PYTHON": str(interpreter), "PYTHONPATH": sysconfig.get_paths()["purelib"]}
+    return {"BACKUP_PYTHON": str(interpreter), "PYTHONPATH": str(site)}
 
 
 def keys(s3, bucket):
