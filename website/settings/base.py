@@ -154,6 +154,9 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env("SHOP_NAME", default="Angkor Market")
 MFA_RECOVERY_CODE_COUNT = 10
+# A code typed in the last seconds of its 30-second window arrives in the next one: accept the
+# codes of one window either side (RFC 6238's allowance for delay), as most services do.
+MFA_TOTP_TOLERANCE = 1
 WSGI_APPLICATION = "website.wsgi.application"
 
 TEMPLATES = [
