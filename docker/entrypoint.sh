@@ -44,4 +44,27 @@ if [ "${SHOP_WAIT_FOR_MIGRATIONS:-0}" = "1" ]; then
         waited=$((waited + 5))
     done
 fi
+# Leaving several servers (a rolling update, a scale-down, a drained node): Swarm takes the
+# task out of its DNS two seconds before it asks the container to stop, but each nginx still
+# sends new requests to the addresses it resolved up to 10 seconds ago (upstream.conf). With
+# SHOP_STOP_DELAY=N the server goes on answering for N seconds after the stop signal, then
+# gunicorn stops gracefully: no nginx is still sending to it, and no request meets a closing
+# server (a repeated GET would survive that; an add-to-cart POST would not).
+if [ "${SHOP_STOP_DELAY:-0}" -gt 0 ] 2>/dev/null; then
+    stopping=0
+    trap 'stopping=1' TERM INT
+    "$@" &
+    child=$!
+    status=0
+    wait "$child" || status=$?
+    if [ "$stopping" = 1 ]; then
+        echo "entrypoint: asked to stop; answering for ${SHOP_STOP_DELAY}s more while the load balancers forget this server" >&2
+        trap '' TERM INT
+        sleep "$SHOP_STOP_DELAY"
+        kill -TERM "$child" 2>/dev/null || true
+        status=0
+        wait "$child" || status=$?
+    fi
+    exit "$status"
+fi
 exec "$@"

@@ -426,6 +426,13 @@ def test_a_new_image_rolls_out_under_load_without_a_failed_request(cluster):
     during = answered[0] - before
     print(f"rolling update: {during} requests answered during the update, {len(failures)} failed")
     assert during > 50
+    if failures:  # what nginx saw: which task failed, and how
+        errors = [
+            line
+            for line in cluster.service_logs("nginx", since="20m").splitlines()
+            if "upstream" in line and ("[error]" in line or "[warn]" in line)
+        ]
+        print("\n".join(errors[-40:]))
     assert failures == [], failures[:20]
     # Each old task stopped only after its replacement was healthy (start-first).
     assert cluster.service("web")["Spec"]["UpdateConfig"]["Order"] == "start-first"
