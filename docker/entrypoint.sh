@@ -4,12 +4,19 @@
 # errors), then run its command (gunicorn, the worker, or the one-shot "migrate" service that
 # applies migrations once before the others start).
 set -e
+# Asked to stop while still starting (waiting for the database or the migrations): stop. As
+# the container's first process, the shell would otherwise ignore the signal until killed.
+trap 'exit 143' TERM INT
 
 # Docker secrets (docker-stack.yml): NAME_FILE=/run/secrets/x sets NAME to the file's content
-# (without the final newline; a file holding only an empty line leaves NAME empty).
-for file_var in $(env | sed -n 's/^\([A-Z][A-Z0-9_]*\)_FILE=.*/\1_FILE/p'); do
-    var="${file_var%_FILE}"
-    file="$(printenv "$file_var")"
+# (without the final newline; a file holding only an empty line leaves NAME empty). Only the
+# secrets the settings read this way (env_or_file in website/settings/base.py): other
+# variables end in _FILE too (SHOP_WORKER_HEARTBEAT_FILE names a file yet to be written).
+for var in SECRET_KEY DB_PASSWORD EMAIL_HOST_PASSWORD BAKONG_API_TOKEN TELEGRAM_BOT_TOKEN \
+    S3_SECRET_ACCESS_KEY METRICS_TOKEN SENTRY_DSN; do
+    file_var="${var}_FILE"
+    file="$(printenv "$file_var" || true)"
+    [ -n "$file" ] || continue
     if [ -n "$(printenv "$var" || true)" ]; then
         echo "entrypoint: both $var and $file_var are set: set only one" >&2
         exit 1

@@ -65,9 +65,9 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def container_env(bin_dir, delay):
+def container_env(bin_dir, delay, **variables):
     """Only what the entrypoint reads (no stray *_FILE variable from the machine's own)."""
-    return {"PATH": f"{bin_dir}:{os.environ['PATH']}", "SHOP_STOP_DELAY": delay}
+    return {"PATH": f"{bin_dir}:{os.environ['PATH']}", "SHOP_STOP_DELAY": delay, **variables}
 
 
 def start(tmp_path, bin_dir, delay):
@@ -140,3 +140,72 @@ def test_a_server_that_exits_by_itself_passes_its_status_on(tmp_path, bin_dir):
         timeout=30,
     )
     assert result.returncode == 3, result.stderr
+
+
+def run_entrypoint(bin_dir, *command, **variables):
+    return subprocess.run(
+        ["sh", str(ROOT / "docker" / "entrypoint.sh"), *command],
+        env=container_env(bin_dir, "0", **variables),
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+
+
+def test_secrets_are_read_from_their_files_and_other_file_settings_are_left_alone(
+    tmp_path, bin_dir
+):
+    secret = tmp_path / "shop_secret_key"
+    secret.write_text("a-secret-from-docker\n")
+    result = run_entrypoint(
+        bin_dir,
+        "sh",
+        "-c",
+        'echo "key=$SECRET_KEY file=${SECRET_KEY_FILE:-} heartbeat=$SHOP_WORKER_HEARTBEAT_FILE"',
+        SECRET_KEY_FILE=str(secret),
+        # A file the worker writes later: a setting, not a secret to read at start.
+        SHOP_WORKER_HEARTBEAT_FILE=str(tmp_path / "not-yet-written"),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        f"key=a-secret-from-docker file= heartbeat={tmp_path / 'not-yet-written'}"
+    )
+
+
+def test_a_secret_file_that_cannot_be_read_stops_the_container_with_its_name(tmp_path, bin_dir):
+    result = run_entrypoint(bin_dir, "true", DB_PASSWORD_FILE=str(tmp_path / "missing"))
+    assert result.returncode == 1
+    assert "DB_PASSWORD_FILE names" in result.stderr
+
+
+def test_the_entrypoint_reads_every_secret_the_settings_read_from_files():
+    import re
+
+    settings = (ROOT / "website" / "settings" / "base.py").read_text()
+    read_by_settings = set(re.findall(r'env_or_file\("([A-Z0-9_]+)"', settings))
+    entrypoint = (ROOT / "docker" / "entrypoint.sh").read_text()
+    listed = re.search(r"^for var in (.*?); do", entrypoint, re.S | re.M).group(1)
+    assert set(listed.replace("\\", " ").split()) == read_by_settings
+
+
+def test_a_stop_signal_while_starting_stops_the_container(tmp_path, bin_dir):
+    """Waiting for the migrate job (SHOP_WAIT_FOR_MIGRATIONS) can take minutes."""
+    slow = bin_dir / "python"
+    slow.write_text(
+        f'#!/bin/sh\n[ "$1 $2" = "manage.py migrate" ] && exit 1\n'
+        f'[ "$1" = manage.py ] && exit 0\nexec {sys.executable} "$@"\n'
+    )
+    process = subprocess.Popen(
+        ["sh", str(ROOT / "docker" / "entrypoint.sh"), "true"],
+        env=container_env(bin_dir, "0", SHOP_WAIT_FOR_MIGRATIONS="1"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert "waiting for the migrate job" in process.stdout.readline()
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=15) == 143
+    finally:
+        process.kill()
+        process.wait()
