@@ -17,7 +17,9 @@
 # Off-site (offsite.sh): with BACKUP_S3_BUCKET set, the set is then encrypted with gpg
 # (BACKUP_ENCRYPTION_PASSPHRASE) and copied to the bucket under BACKUP_S3_PREFIX, manifest last,
 # and the newest BACKUP_OFFSITE_KEEP (BACKUP_KEEP) sets are kept there. If that fails the local
-# set stays and backup.sh exits with status 3.
+# set stays and backup.sh exits with status 3; `backup.sh --retry-offsite` then copies that
+# same set again (schedule.sh does), rather than taking new sets that would each push the
+# oldest local one out while the bucket cannot be reached.
 # With MEDIA_STORAGE=s3 the media are in the bucket, not in MEDIA_ROOT: the archive holds only
 # what MEDIA_ROOT has (the bucket keeps its own versions; docs/operations.md).
 set -euo pipefail
@@ -45,6 +47,40 @@ exec 9>>"$dir/.lock"
 if ! flock -n 9; then
     say "a backup or a restore is running in $dir; waiting for it to finish (up to 15 minutes)"
     flock -w 900 9 || { say "the backup or restore running in $dir did not finish in 15 minutes; no backup taken"; exit 1; }
+fi
+
+# The off-site copy: encrypted into a hidden folder, uploaded (manifest last), old ones pruned.
+copy_offsite() {
+    local work="$dir/.offsite-$stamp" name
+    rm -rf -- "$work" && mkdir "$work" || return 1
+    for name in "db-$stamp.sql.gz" "media-$stamp.tar.gz"; do
+        encrypt "$dir/$name" "$work/$name.gpg" || { rm -rf -- "$work"; return 1; }
+    done
+    cp -- "$manifest" "$work/" || { rm -rf -- "$work"; return 1; }
+    offsite upload "$stamp" "$work/db-$stamp.sql.gz.gpg" "$work/media-$stamp.tar.gz.gpg" \
+        "$work/backup-$stamp.ok" || { rm -rf -- "$work"; return 1; }
+    rm -rf -- "$work"
+    offsite prune "$offsite_keep" || say "warning: could not remove old off-site backups"
+}
+# A set whose off-site copy failed is complete here but not safe yet: the marker tells
+# schedule.sh (after a restart, say) to copy it again soon.
+pending="$dir/.pending-offsite-copy"
+
+if [ "${1:-}" = --retry-offsite ]; then
+    offsite_enabled || { say "--retry-offsite: BACKUP_S3_BUCKET is not set"; exit 2; }
+    sets=("$dir"/backup-*.ok)
+    [ "${#sets[@]}" -gt 0 ] || { say "--retry-offsite: no complete backup in $dir"; exit 1; }
+    manifest="${sets[-1]}"
+    stamp="${manifest##*/backup-}"
+    stamp="${stamp%.ok}"
+    if copy_offsite; then
+        rm -f -- "$pending"
+        say "backup $stamp copied off-site"
+        echo "$stamp"
+        exit 0
+    fi
+    say "backup $stamp is still only in $dir: its off-site copy FAILED again (above): check BACKUP_S3_* and the bucket"
+    exit 3
 fi
 
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
@@ -151,22 +187,6 @@ clean_up() {
 }
 clean_up || say "warning: could not remove every old backup in $dir"
 
-# The off-site copy: encrypted into a hidden folder, uploaded (manifest last), old ones pruned.
-copy_offsite() {
-    local work="$dir/.offsite-$stamp" name
-    rm -rf -- "$work" && mkdir "$work" || return 1
-    for name in "db-$stamp.sql.gz" "media-$stamp.tar.gz"; do
-        encrypt "$dir/$name" "$work/$name.gpg" || { rm -rf -- "$work"; return 1; }
-    done
-    cp -- "$manifest" "$work/" || { rm -rf -- "$work"; return 1; }
-    offsite upload "$stamp" "$work/db-$stamp.sql.gz.gpg" "$work/media-$stamp.tar.gz.gpg" \
-        "$work/backup-$stamp.ok" || { rm -rf -- "$work"; return 1; }
-    rm -rf -- "$work"
-    offsite prune "$offsite_keep" || say "warning: could not remove old off-site backups"
-}
-# A set whose off-site copy failed is complete here but not safe yet: the marker tells
-# schedule.sh (after a restart, say) to back up again soon instead of a whole interval later.
-pending="$dir/.pending-offsite-copy"
 if offsite_enabled; then
     step="copying the backup off-site"
     if ! copy_offsite; then

@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 import boto3
+from boto3.exceptions import Boto3Error
 from botocore.exceptions import BotoCoreError, ClientError
 
 STAMP = re.compile(r"^[0-9]{8}T[0-9]{6}Z$")
@@ -153,7 +154,9 @@ def main(argv):
             offsite.prune(int(args[0]))
         else:
             raise SystemExit(__doc__)
-    except (BotoCoreError, ClientError) as error:
+    # Boto3Error: upload_file and download_file wrap the bucket's refusal in
+    # S3UploadFailedError or give up with RetriesExceededError (neither is botocore's).
+    except (BotoCoreError, ClientError, Boto3Error) as error:
         raise SystemExit(f"offsite.py: {command} failed: {error}") from error
 
 

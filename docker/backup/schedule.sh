@@ -63,7 +63,7 @@ done
 wait_for=60
 [ "$interval" -ge "$wait_for" ] || wait_for="$interval"
 if [ -n "$newest" ] && [ -e "$dir/.pending-offsite-copy" ]; then
-    say "the newest backup, $(basename "$newest" .ok | sed 's/^backup-//'), never reached the off-site bucket: backing up again soon"
+    say "the newest backup, $(basename "$newest" .ok | sed 's/^backup-//'), never reached the off-site bucket: copying it again soon"
     newest=""
 fi
 if [ -n "$newest" ]; then
@@ -79,20 +79,44 @@ say "a backup every $interval s ($interval_setting), $retry s after a failure (B
 while :; do
     pause "$wait_for"
     started="$(date -u +%Y%m%dT%H%M%SZ)"
+    # After a failed off-site copy, retries copy that same set again until a new one is due:
+    # a new set per retry would push the oldest local one out, one every BACKUP_RETRY_MINUTES,
+    # for as long as the bucket cannot be reached.
+    next_run=""
+    newest=""
+    if [ -e "$dir/.pending-offsite-copy" ]; then
+        for manifest in "$dir"/backup-*.ok; do
+            [ -f "$manifest" ] && newest="$manifest"
+        done
+        if [ -n "$newest" ] && [ $(( $(date +%s) - $(stat -c %Y "$newest") )) -lt "$interval" ]; then
+            next_run="--retry-offsite"
+        fi
+    fi
     # In a session (and process group) of its own, so that stop() can end all of it.
     # (Its stdout is only the stamp; what it has to say goes to stderr.)
-    setsid bash "$here/backup.sh" > /dev/null &
+    # shellcheck disable=SC2086  # next_run is empty or one word
+    setsid bash "$here/backup.sh" $next_run > /dev/null &
     child=$!
     wait "$child"
     status=$?
     child=""
+    stamp=""
+    newest=""
+    for manifest in "$dir"/backup-*.ok; do
+        [ -f "$manifest" ] && newest="$manifest" && stamp="$(basename "$manifest" .ok)"
+    done
     if [ "$status" -eq 0 ]; then
+        # A new set: an interval from now. A set copied off-site late: an interval after it was made.
         wait_for="$interval"
-        stamp=""
-        for manifest in "$dir"/backup-*.ok; do
-            stamp="$(basename "$manifest" .ok)"
-        done
+        if [ -n "$next_run" ] && [ -n "$newest" ]; then
+            wait_for=$(( interval - ($(date +%s) - $(stat -c %Y "$newest")) ))
+            [ "$wait_for" -ge 1 ] || wait_for=1
+        fi
         say "backup ${stamp#backup-} done; next backup in $wait_for s, at $(at "$wait_for")"
+    elif [ "$status" -eq 3 ]; then
+        wait_for="$retry"
+        say "Backup ${stamp#backup-} is complete in $dir but did not reach the off-site bucket (backup.sh's reason is above);" \
+            "copying it off-site again in $wait_for s, at $(at "$wait_for") (BACKUP_RETRY_MINUTES)." >&2
     else
         wait_for="$retry"
         say "Backup failed (exit status $status; the attempt started at $started, backup.sh's reason is above)." \
