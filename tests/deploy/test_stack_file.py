@@ -53,7 +53,8 @@ def test_web_rolls_out_new_tasks_before_stopping_old_ones():
     assert deploy["update_config"]["order"] == "start-first"
     assert deploy["update_config"]["failure_action"] == "rollback"
     assert deploy["rollback_config"]["order"] == "start-first"
-    assert SERVICES["web"]["healthcheck"]["test"][-1].endswith("/readyz")
+    # Alive, not ready: a database outage must not have Swarm replace every web task.
+    assert SERVICES["web"]["healthcheck"]["test"][-1].endswith("/healthz")
     # The migrations run once per deploy; new web and worker tasks wait for them.
     assert SERVICES["migrate"]["deploy"]["mode"] == "replicated-job"
     assert SERVICES["migrate"]["healthcheck"] == {"disable": True}

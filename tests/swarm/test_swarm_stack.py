@@ -347,6 +347,8 @@ def test_a_picture_uploaded_through_one_server_is_served_by_the_others(cluster):
         original = shopper.get(cluster.https(node) + original_url.split(DOMAIN, 1)[-1])
         assert original.status_code == 200, (node, original_url, original.status_code)
         assert hashlib.sha256(original.content).hexdigest() == digest
+        # One caching rule (nginx's), not the bucket's besides.
+        assert original.headers["Cache-Control"] == "public, max-age=604800"
         rendition = shopper.get(cluster.https(node) + rendition_url.split(DOMAIN, 1)[-1])
         assert rendition.status_code == 200 and rendition.content[:4] == b"\x89PNG"
     # Nothing was written to a web task's own disk.
