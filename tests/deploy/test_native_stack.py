@@ -303,3 +303,19 @@ def test_backup_wipe_and_restore_bring_back_the_orders_and_media(stack, tmp_path
         for p in (stack.media_root / "qrcodes").glob("*.png")
     }
     assert restored == digests
+
+
+def test_with_no_gunicorn_left_shoppers_get_a_bilingual_page_to_come_back_to(
+    stack, browser_session
+):
+    """Last: it stops the stack's gunicorns (the one before stopped the first)."""
+    stack.kill("gunicorn0")
+    stack.kill("gunicorn1")
+    for path in ("/en/", "/km/", "/api/cart/"):
+        response = browser_session.get(stack.https + path)
+        assert response.status_code == 503, (path, response.status_code)
+        assert response.headers["Retry-After"] == "60"
+        assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+        assert "Please try again shortly" in response.text
+        assert "សូមព្យាយាមម្ដងទៀតបន្តិចទៀត" in response.text
+        assert "Content-Security-Policy" in response.headers
