@@ -15,6 +15,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 import qrcode
+from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
@@ -38,6 +39,7 @@ from checkout.status import set_status
 from kernel import metrics, money
 from kernel.errors import Conflict, ShopError
 from kernel.models import ShopSettings
+from kernel.redact import describe_error
 
 logger = logging.getLogger(__name__)
 
@@ -141,14 +143,36 @@ def qr_svg(payment):
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode(), size
 
 
+# What the media storage raises when it cannot be reached or refuses a file: a bucket's
+# errors (MEDIA_STORAGE=s3), a full or read-only disk (local files).
+STORAGE_ERRORS = (BotoCoreError, ClientError, OSError)
+
+
+def _qr_png(payment):
+    buffer = io.BytesIO()
+    _qr_code(payment).make_image(fill_color="black", back_color="white").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 def ensure_qr_image(payment):
-    """Save ``media/qrcodes/<md5>.png`` (encoding exactly the stored string) if missing."""
-    if not default_storage.exists(payment.image_name):
-        image = _qr_code(payment)
-        buffer = io.BytesIO()
-        image.make_image(fill_color="black", back_color="white").save(buffer, format="PNG")
-        default_storage.save(payment.image_name, ContentFile(buffer.getvalue()))
-    return payment.image_url
+    """Save ``media/qrcodes/<md5>.png`` (encoding exactly the stored string) if missing, and
+    return its URL: the picture the order page offers to save, and the API's ``image_url``.
+
+    When the media storage cannot be reached (a bucket down or slow, a full disk), the order
+    page and the checkout API still answer: the PNG is returned inline, as a ``data:`` URL
+    (a link with ``download`` saves it all the same), the failure is logged, and the next
+    request tries the storage again."""
+    try:
+        if not default_storage.exists(payment.image_name):
+            default_storage.save(payment.image_name, ContentFile(_qr_png(payment)))
+        return payment.image_url
+    except STORAGE_ERRORS as error:
+        logger.warning(
+            "The QR picture of payment %s could not be stored (%s): it is sent inline",
+            payment.pk,
+            describe_error(error),
+        )
+    return "data:image/png;base64," + base64.b64encode(_qr_png(payment)).decode()
 
 
 def ensure_deeplink(payment, callback_url, icon_url, client=None):

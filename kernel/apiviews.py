@@ -31,6 +31,7 @@ from kernel.outage import (
     UNAVAILABLE_MESSAGE,
     caused_by_database_outage,
     database_unavailable_response,
+    log_database_error,
 )
 from kernel.views import bad_request_page
 
@@ -142,7 +143,7 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     response = drf_exception_handler(exc, context)
     if response is None and caused_by_database_outage(exc):
-        logger.error("The database is unreachable: the API answered 503", exc_info=exc)
+        log_database_error(exc, "the API answered 503", log=logger)
         return Response(
             error_body("unavailable", UNAVAILABLE_MESSAGE),
             status=status.HTTP_503_SERVICE_UNAVAILABLE,
@@ -266,7 +267,7 @@ def bad_request(request, exception=None):
     A session that could not be saved because the database is down is a 503, not a 400
     (``kernel.outage`` explains how that is told apart from a session really deleted)."""
     if isinstance(exception, SessionInterrupted) and caused_by_database_outage(exception):
-        logger.warning("The session could not be saved: the database is unreachable")
+        log_database_error(exception, "the session could not be saved; answered 503", log=logger)
         return database_unavailable_response(request)
     if request.path.startswith("/api/"):
         code, body = request_refused(exception)

@@ -11,8 +11,10 @@ one request can be found from each other.
 """
 
 import sentry_sdk
+from django.core.exceptions import ImproperlyConfigured
 from sentry_sdk.integrations.django import DjangoIntegration
 from sentry_sdk.integrations.logging import LoggingIntegration
+from sentry_sdk.utils import Dsn
 
 from kernel.redact import redact
 from kernel.request_id import current_request_id
@@ -43,9 +45,19 @@ def start(
     send_pii=False,
 ):
     """Start reporting errors when ``dsn`` is set; otherwise do nothing. Called once, from
-    the settings, so the web processes and the worker both report."""
+    the settings, so the web processes and the worker both report. A DSN the SDK cannot read
+    stops the start with ``ImproperlyConfigured`` (the DSN itself is not quoted: it holds the
+    project's key)."""
+    dsn = (dsn or "").strip()
     if not dsn:
         return False
+    try:
+        Dsn(dsn)
+    except ValueError as error:  # sentry_sdk's BadDsn, or a port that is not a number
+        raise ImproperlyConfigured(
+            f"SENTRY_DSN (or SENTRY_DSN_FILE) is not a Sentry DSN like "
+            f"https://<key>@<host>/<project>: {error}."
+        ) from None
     sentry_sdk.init(
         dsn=dsn,
         environment=environment or None,
@@ -69,7 +81,9 @@ def start(
 
 def keep_private(event, hint=None):
     """``before_send`` without personal data: strips what could identify a shopper, then
-    redacts and tags the event (``redact_event``)."""
+    redacts and tags the event (``redact_event``: every string in it, the request's URL, the
+    message and the breadcrumbs' messages and data included, so order tokens in paths and
+    secrets in log lines kept as breadcrumbs go too)."""
     request = event.get("request")
     if isinstance(request, dict):
         for key in ("cookies", "data", "query_string"):

@@ -10,6 +10,11 @@ database's error, which is an ``OperationalError`` (or ``InterfaceError``) only 
 database could not be reached, and a plain ``DatabaseError`` ("did not affect any rows") when
 the session row is really gone. The chain says what happened to this very save; asking the
 database again afterwards could find it back up and answer wrongly.
+
+An ``OperationalError`` is not always an outage: MySQL's lock wait timeout (1205) and deadlock
+(1213) are ones too. They are answered 503 as well (trying again is the right advice), but
+logged as what they are (``log_database_error``: the error's class, code and text), not as
+"the database is unreachable".
 """
 
 import logging
@@ -31,16 +36,44 @@ UNAVAILABLE_MESSAGE = gettext_lazy(
 )
 
 
-def caused_by_database_outage(error):
-    """Whether ``error``, or an error it was raised from or while handling, is the database
-    being unreachable."""
+def database_error_in(error):
+    """The ``OperationalError`` or ``InterfaceError`` that ``error`` is, or was raised from or
+    while handling; ``None`` when there is none."""
     seen = set()
     while error is not None and id(error) not in seen:
         if isinstance(error, DATABASE_UNREACHABLE):
-            return True
+            return error
         seen.add(id(error))
         error = error.__cause__ or error.__context__
-    return False
+    return None
+
+
+def caused_by_database_outage(error):
+    """Whether ``error``, or an error it was raised from or while handling, is the database
+    being unreachable (or refusing the statement for now: a lock wait, a deadlock)."""
+    return database_error_in(error) is not None
+
+
+def describe_database_error(error):
+    """``OperationalError 1205: Lock wait timeout exceeded; ...``: the database error in
+    ``error``'s chain by class, MySQL error code and text, as the driver gave them."""
+    found = database_error_in(error) or error
+    args = getattr(found, "args", ()) or ()
+    code = args[0] if args and isinstance(args[0], int) else None
+    text = " ".join(str(arg) for arg in (args[1:] if code is not None else args)).strip()
+    name = type(found).__name__
+    if code is not None:
+        name = f"{name} {code}"
+    return f"{name}: {text}" if text else name
+
+
+def log_database_error(error, what="answered 503", log=None):
+    """Log a database error that was answered "try again shortly", saying which error it was
+    (``Database error (OperationalError 1205: Lock wait timeout exceeded; ...): answered
+    503``), with its traceback."""
+    (log or logger).error(
+        "Database error (%s): %s", describe_database_error(error), what, exc_info=error
+    )
 
 
 def database_unavailable_response(request):

@@ -3,9 +3,10 @@
 Exception messages from HTTP and mail libraries carry whatever they were given: ``requests``
 puts the full URL in its errors (and the Telegram Bot API's URL holds the bot token), a
 malformed ``Authorization`` header is quoted back whole, an SMTP server may echo what it was
-sent. ``redact`` replaces the values of the shop's secret settings, Telegram bot tokens and
-the passwords in connection URLs with ``[redacted]``; call it on any text that is stored or
-logged. ``RedactingFilter`` does the same for every log record a handler writes (installed on
+sent. ``redact`` replaces the values of the shop's secret settings, Telegram bot tokens,
+the passwords in connection URLs and guests' order tokens in order page paths
+(``/km/orders/<token>/``: whoever holds one sees the order) with ``[redacted]``; call it on
+any text that is stored or logged. ``RedactingFilter`` does the same for every log record a handler writes (installed on
 the console handler in ``LOGGING``), as a second layer.
 """
 
@@ -23,7 +24,14 @@ SECRET_SETTINGS = (
     "BAKONG_API_TOKEN",
     "EMAIL_HOST_PASSWORD",
     "SECRET_KEY",
+    "METRICS_TOKEN",
+    "SENTRY_DSN",
 )
+# Storage options that are secrets (the media bucket's S3_SECRET_ACCESS_KEY, in STORAGES).
+SECRET_STORAGE_OPTIONS = ("secret_key",)
+# Secrets read from the environment only (the off-site backups' bucket key, which the worker's
+# metrics read; the media bucket's, when a process reads it before the settings).
+SECRET_ENVIRONMENT = ("BACKUP_S3_SECRET_ACCESS_KEY", "S3_SECRET_ACCESS_KEY")
 # Settings that may be URLs with a password in them (redis://:password@host/0).
 URL_SETTINGS = ("REDIS_URL", "DATABASE_URL", "CACHE_URL")
 
@@ -39,6 +47,13 @@ PATTERNS = [
     re.compile(r"(?i)(?<=bearer )[A-Za-z0-9._~+/=-]{10,}"),
     # The password in a connection URL: scheme://user:password@host
     re.compile(r"(?<=://)([^:/@\s]*):[^@\s/]+(?=@)"),
+    # A guest's order token in an order page's path (/en/orders/<token>/receipt.pdf, with or
+    # without the language prefix; secrets.token_urlsafe(24) is 32 characters). "find" and
+    # other short words are not tokens.
+    re.compile(r"(?<=/orders/)[A-Za-z0-9_-]{20,}"),
+    # The same token given to the payment status API as ?token=... (error reports keep query
+    # strings only when personal data is on; log lines may quote them).
+    re.compile(r"(?<=[?&]token=)[A-Za-z0-9_-]{20,}"),
 ]
 
 
@@ -59,6 +74,14 @@ def secret_values():
         value = getattr(settings, name, "") or ""
         if isinstance(value, str):
             values.update({value, value.strip()})
+    for storage in getattr(settings, "STORAGES", {}).values():
+        options = (storage.get("OPTIONS") if isinstance(storage, dict) else None) or {}
+        for option in SECRET_STORAGE_OPTIONS:
+            value = options.get(option)
+            if isinstance(value, str):
+                values.update({value, value.strip()})
+    for name in SECRET_ENVIRONMENT:
+        values.add(os.environ.get(name, "").strip())
     for database in getattr(settings, "DATABASES", {}).values():
         values.add(str(database.get("PASSWORD") or ""))
     for cache in getattr(settings, "CACHES", {}).values():

@@ -9,6 +9,7 @@ the bucket policy in docs/operations.md makes only the public prefixes readable 
 
 import mimetypes
 
+from botocore.config import Config
 from django.conf import settings
 from django.core.checks import Error, register
 from storages.backends.s3 import S3Storage
@@ -19,10 +20,25 @@ PUBLIC_PREFIXES = IMMUTABLE_PREFIXES
 IMMUTABLE_CACHE_CONTROL = "public, max-age=31536000, immutable"
 DEFAULT_CACHE_CONTROL = "no-cache"
 
+# A request to the bucket gives up quickly: botocore's defaults (60 s to connect, 60 s per
+# read, several retries) would outlast gunicorn's 30 s worker timeout, so a slow or unreachable
+# bucket would kill the worker instead of failing the one call. Two attempts in all.
+BUCKET_TIMEOUTS = Config(
+    connect_timeout=3,
+    read_timeout=10,
+    retries={"total_max_attempts": 2, "mode": "standard"},
+)
 
-def cache_control_for(name):
-    """The ``Cache-Control`` an object under ``name`` is stored with."""
-    if name.lstrip("/").startswith(IMMUTABLE_PREFIXES):
+
+def cache_control_for(name, location=""):
+    """The ``Cache-Control`` an object under ``name`` is stored with. ``name`` is a media
+    file's name, or its object key under the storage's ``location`` (django-storages passes
+    the key): the prefix is not part of the folder that decides."""
+    name = name.lstrip("/")
+    prefix = location.strip("/") + "/" if location and location.strip("/") else ""
+    if prefix and name.startswith(prefix):
+        name = name[len(prefix) :]
+    if name.startswith(IMMUTABLE_PREFIXES):
         return IMMUTABLE_CACHE_CONTROL
     return DEFAULT_CACHE_CONTROL
 
@@ -32,10 +48,19 @@ def content_type_for(name):
 
 
 class MediaStorage(S3Storage):
-    """django-storages' S3 backend with a cache policy per folder."""
+    """django-storages' S3 backend with a cache policy per folder and short timeouts."""
+
+    def __init__(self, **options):
+        super().__init__(**options)
+        # The timeouts under whatever the options configured (the addressing style...): a
+        # ``client_config`` given in the options that sets its own timeouts keeps them.
+        self.client_config = BUCKET_TIMEOUTS.merge(self.client_config)
 
     def get_object_parameters(self, name):
-        return {"CacheControl": cache_control_for(name), **super().get_object_parameters(name)}
+        return {
+            "CacheControl": cache_control_for(name, self.location),
+            **super().get_object_parameters(name),
+        }
 
     def key_for(self, name):
         """The object key a media file name is stored under (``location`` prefixed)."""

@@ -97,8 +97,21 @@ def deliver_notifications(now=None, limit=100):
                 next_attempt_at=timezone.now() + timedelta(seconds=pause),
                 last_error=reason[:500],
             )
+            # Named by id, channel and kind, never by its recipient (an e-mail address or a
+            # chat id): log lines become error reports' breadcrumbs. The error text may quote
+            # the recipient too (an SMTP server refusing the address): it is left out there.
+            logged_reason = (
+                reason.replace(notification.recipient, "[recipient]")
+                if notification.recipient
+                else reason
+            )
             logger.warning(
-                "Could not send %s (attempt %s): %s", notification, notification.attempts, reason
+                "Could not send notification %s (%s %s, attempt %s): %s",
+                notification.pk,
+                notification.channel,
+                notification.kind,
+                notification.attempts,
+                logged_reason,
             )
             counts["failed"] += 1
             metrics.inc(metrics.NOTIFICATIONS, channel=notification.channel, result="failed")

@@ -17,6 +17,7 @@ import time
 from datetime import UTC, datetime
 
 import boto3
+from botocore.config import Config
 from django.conf import settings
 from django.db import connections
 from django.db.models import Count, Min
@@ -26,6 +27,7 @@ from prometheus_client.core import GaugeMetricFamily
 
 from checkout.khqr.token import token_expiry
 from kernel import metrics
+from kernel.redact import describe_error
 from notifications.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -63,8 +65,16 @@ def token_gauges():
     return [family]
 
 
-_offsite_cache = {"at": 0.0, "families": []}
+_offsite_cache = {"at": None, "families": []}
 OFFSITE_LIST_SECONDS = 300
+# The listing runs inside a scrape (Prometheus gives up after 10 s): botocore's defaults (60 s
+# to connect, 60 s per read, retries) would hold the scrape, and the worker's thread, for
+# minutes. One retry.
+OFFSITE_CLIENT_CONFIG = Config(
+    connect_timeout=3,
+    read_timeout=5,
+    retries={"total_max_attempts": 2, "mode": "standard"},
+)
 
 
 def offsite_backup_gauges(now=None):
@@ -72,13 +82,35 @@ def offsite_backup_gauges(now=None):
     servers that do not hold the backups themselves (several servers: the backup service runs
     on one of them, and its copies go to the bucket). From the same BACKUP_S3_* settings as
     docker/backup/offsite.py (the S3_* ones for what they leave out); listed at most every five
-    minutes, as a bucket charges for listing."""
+    minutes, as a bucket charges for listing.
+
+    A listing that fails is not tried again before the five minutes are up either: it is
+    logged once (a warning, without a traceback), and the last figure listed is served
+    meanwhile, so that it ages and BackupTooOld fires if the bucket stays out of reach."""
     bucket = os.environ.get("BACKUP_S3_BUCKET", "")
     if not bucket:
         return []
-    now = now or time.monotonic()
-    if now - _offsite_cache["at"] < OFFSITE_LIST_SECONDS:
+    now = time.monotonic() if now is None else now
+    last = _offsite_cache["at"]
+    if last is not None and now - last < OFFSITE_LIST_SECONDS:
         return _offsite_cache["families"]
+    _offsite_cache["at"] = now
+    try:
+        families = _list_offsite_backups(bucket)
+    except Exception as error:  # noqa: BLE001  (any failure: the same answer for five minutes)
+        logger.warning(
+            "Could not list the off-site backups in bucket %s (next try in %s s): %s",
+            bucket,
+            OFFSITE_LIST_SECONDS,
+            describe_error(error),
+        )
+        return _offsite_cache["families"]
+    _offsite_cache["families"] = families
+    return families
+
+
+def _list_offsite_backups(bucket):
+    """The gauge of the newest complete set's manifest in the bucket (0: none yet)."""
 
     def setting(name):
         return os.environ.get(f"BACKUP_S3_{name}") or os.environ.get(f"S3_{name}") or None
@@ -92,6 +124,7 @@ def offsite_backup_gauges(now=None):
         region_name=setting("REGION"),
         aws_access_key_id=setting("ACCESS_KEY_ID"),
         aws_secret_access_key=secret,
+        config=OFFSITE_CLIENT_CONFIG,
     )
     prefix = os.environ.get("BACKUP_S3_PREFIX", "backups/").strip("/") + "/"
     newest = None
@@ -106,7 +139,6 @@ def offsite_backup_gauges(now=None):
         "Unix time of the newest complete backup set in the off-site bucket (0: none yet).",
     )
     family.add_metric([], newest.timestamp() if newest else 0)
-    _offsite_cache.update(at=now, families=[family])
     return [family]
 
 
@@ -128,21 +160,26 @@ class ShopStateCollector:
         return []  # computed at scrape time only, never at registration
 
     def collect(self):
-        parts = (
+        families = []
+        for part in (
             outbox_gauges,
             token_gauges,
             lambda: metrics.file_gauges(settings.METRICS_BACKUP_DIR, disk_paths()),
-            offsite_backup_gauges,
-        )
-        families = []
-        for part in parts:
-            try:
-                families += part()
-            except Exception:  # noqa: BLE001  (a scrape must not fail for one figure)
-                logger.exception("Could not compute a metric for the scrape")
-        # The scrape runs in the endpoint's own thread: its database connection goes now.
+        ):
+            families += self._part(part)
+        # The scrape runs in the endpoint's own thread: its database connection goes now,
+        # before the bucket is asked (a slow listing must not hold a connection).
         connections.close_all()
+        families += self._part(offsite_backup_gauges)
         return families
+
+    @staticmethod
+    def _part(part):
+        try:
+            return part()
+        except Exception:  # noqa: BLE001  (a scrape must not fail for one figure)
+            logger.exception("Could not compute a metric for the scrape")
+            return []
 
 
 _started = threading.Lock()

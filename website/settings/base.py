@@ -1,6 +1,8 @@
 """Settings shared by every environment, read from the process environment
 (and a ``.env`` file next to ``manage.py`` when there is one)."""
 
+import logging
+import math
 import operator
 import tempfile
 from decimal import Decimal
@@ -14,7 +16,76 @@ from kernel import error_reports
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
-env = environ.Env()
+
+class ShopEnv(environ.Env):
+    """django-environ, with numbers and flags read strictly: an optional variable set to
+    nothing (``SENTRY_SAMPLE_RATE=``, as a half-filled ``.env`` has it) means its default, and a
+    value that is not a number or a yes/no stops the start with ``ImproperlyConfigured``
+    naming the variable (django-environ raises a bare ``ValueError`` for a number, and reads
+    any word but yes/true/on/1 as false)."""
+
+    TRUE_WORDS = ("true", "yes", "y", "on", "ok", "1")
+    FALSE_WORDS = ("false", "no", "n", "off", "0")
+
+    def _raw(self, var, default):
+        """The variable's text, or ``None`` when it is unset or empty (and has a default)."""
+        raw = self.ENVIRON.get(var)
+        if raw is None or not str(raw).strip():
+            if default is self.NOTSET:
+                raise ImproperlyConfigured(f"Set the {var} environment variable.")
+            return None
+        return str(raw).strip()
+
+    def int(self, var, default=environ.Env.NOTSET):
+        raw = self._raw(var, default)
+        if raw is None:
+            return default
+        try:
+            return int(raw)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{var} must be a whole number (got {raw!r}); leave it empty for the default."
+            ) from None
+
+    def float(self, var, default=environ.Env.NOTSET):
+        raw = self._raw(var, default)
+        if raw is None:
+            return default
+        try:
+            value = float(raw)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value):
+            raise ImproperlyConfigured(
+                f"{var} must be a number (got {raw!r}); leave it empty for the default."
+            )
+        return value
+
+    def bool(self, var, default=environ.Env.NOTSET):
+        raw = self._raw(var, default)
+        if raw is None:
+            return default
+        if raw.lower() in self.TRUE_WORDS:
+            return True
+        if raw.lower() in self.FALSE_WORDS:
+            return False
+        raise ImproperlyConfigured(
+            f"{var} must be true or false (got {raw!r}); leave it empty for the default."
+        )
+
+    def text(self, var, default=""):
+        """A plain setting, stripped; set to nothing means ``default``."""
+        return self._raw(var, default) or default
+
+
+def in_range(name, value, low, high):
+    """``value`` if ``low <= value <= high``, else ``ImproperlyConfigured`` naming ``name``."""
+    if not low <= value <= high:
+        raise ImproperlyConfigured(f"{name} must be between {low} and {high} (got {value}).")
+    return value
+
+
+env = ShopEnv()
 if (BASE_DIR / ".env").is_file():
     environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
@@ -328,7 +399,7 @@ SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
 # Media: local files in MEDIA_ROOT (one machine), or an S3-compatible bucket shared by every
 # host (MEDIA_STORAGE=s3: DigitalOcean Spaces, Cloudflare R2, Wasabi, MinIO, AWS). Images and
 # QR codes get public, unsigned URLs: cached pages hold them (docs/operations.md).
-MEDIA_STORAGE = env("MEDIA_STORAGE", default="local").strip().lower()
+MEDIA_STORAGE = env.text("MEDIA_STORAGE", default="local").lower()
 if MEDIA_STORAGE == "local":
     MEDIA_BACKEND = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 elif MEDIA_STORAGE == "s3":
@@ -360,6 +431,10 @@ elif MEDIA_STORAGE == "s3":
     }
     if S3_PUBLIC_URL:
         MEDIA_URL = S3_PUBLIC_URL + "/"
+    # Documents go through Django's view, which checks their privacy settings and streams
+    # them from the bucket: they are not under the bucket policy's public prefixes, and
+    # Wagtail's default for storage without local paths would redirect to their bucket URL.
+    WAGTAILDOCS_SERVE_METHOD = "serve_view"
 else:
     raise ImproperlyConfigured(f"MEDIA_STORAGE must be 'local' or 's3', not {MEDIA_STORAGE!r}.")
 STORAGES = {
@@ -492,16 +567,23 @@ METRICS_TOKEN = env_or_file("METRICS_TOKEN")
 # The worker's endpoint (outbox, token, backup and disk figures, its own counters): an
 # internal port, never published.
 WORKER_METRICS_ADDR = env("WORKER_METRICS_ADDR", default="0.0.0.0")  # noqa: S104
-WORKER_METRICS_PORT = env.int("WORKER_METRICS_PORT", default=9100)
+WORKER_METRICS_PORT = in_range(
+    "WORKER_METRICS_PORT", env.int("WORKER_METRICS_PORT", default=9100), 0, 65535
+)
 # Where the backup sets are, when mounted where the worker runs (the newest one's age).
 METRICS_BACKUP_DIR = env("METRICS_BACKUP_DIR", default="")
 # Filesystems whose free space is reported (MEDIA_ROOT when media are local files).
 METRICS_DISK_PATHS = env.list("METRICS_DISK_PATHS", default=[])
 
 # Log lines are plain text, or one JSON object each with LOG_FORMAT=json (kernel/logs.py).
-LOG_FORMAT = env("LOG_FORMAT", default="plain").strip().lower()
+LOG_FORMAT = env.text("LOG_FORMAT", default="plain").lower()
 if LOG_FORMAT not in ("plain", "json"):
     raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json (got {LOG_FORMAT!r}).")
+LOG_LEVEL = env.text("LOG_LEVEL", default="INFO").upper()
+if not isinstance(logging.getLevelName(LOG_LEVEL), int):
+    raise ImproperlyConfigured(
+        f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL (got {LOG_LEVEL!r})."
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -522,7 +604,7 @@ LOGGING = {
             "filters": ["request_id", "redact_secrets"],
         }
     },
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         # Its DEBUG lines quote request paths (the Telegram API's holds the bot token):
@@ -540,10 +622,14 @@ LOGGING = {
 # SENTRY_DSN (or SENTRY_DSN_FILE, a Docker secret) is set. Without personal data unless
 # SENTRY_SEND_PII=true (kernel/error_reports.py says what that adds).
 SENTRY_DSN = env_or_file("SENTRY_DSN")
-SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", default="production")
+SENTRY_ENVIRONMENT = env.text("SENTRY_ENVIRONMENT", default="production")
 SHOP_RELEASE = env("SHOP_RELEASE", default="")  # the image tag or commit, set at build time
-SENTRY_SAMPLE_RATE = env.float("SENTRY_SAMPLE_RATE", default=1.0)
-SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+SENTRY_SAMPLE_RATE = in_range(
+    "SENTRY_SAMPLE_RATE", env.float("SENTRY_SAMPLE_RATE", default=1.0), 0, 1
+)
+SENTRY_TRACES_SAMPLE_RATE = in_range(
+    "SENTRY_TRACES_SAMPLE_RATE", env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0), 0, 1
+)
 SENTRY_SEND_PII = env.bool("SENTRY_SEND_PII", default=False)
 error_reports.start(
     dsn=SENTRY_DSN,

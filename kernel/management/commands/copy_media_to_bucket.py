@@ -12,6 +12,7 @@ renditions and QR codes).
 
 from pathlib import Path
 
+from boto3.exceptions import S3UploadFailedError
 from botocore.exceptions import BotoCoreError, ClientError
 from django.core.files.storage import storages
 from django.core.management.base import BaseCommand, CommandError
@@ -77,7 +78,8 @@ class Command(BaseCommand):
                         "CacheControl": cache_control_for(name),
                     },
                 )
-            except (BotoCoreError, ClientError, OSError) as error:
+            # upload_file wraps the bucket's refusal (a ClientError) in S3UploadFailedError.
+            except (BotoCoreError, ClientError, S3UploadFailedError, OSError) as error:
                 failed += 1
                 self.stderr.write(f"could not copy {name}: {error}")
                 continue
