@@ -123,6 +123,11 @@ def test_http_is_redirected_to_https(stack):
     assert response.headers["Location"] == stack.https + "/food-drink/?page=2"
 
 
+def test_nginx_answers_its_own_health_check_once_https_is_on(stack):
+    response = requests.get(stack.http + "/nginx-healthz", timeout=10)
+    assert (response.status_code, response.text) == (200, "ok\n")
+
+
 def test_django_treats_the_request_as_secure(stack, browser_session):
     response = browser_session.get(stack.https + "/api/cart/")
     cookie = next(c for c in browser_session.cookies if c.name == "csrftoken")

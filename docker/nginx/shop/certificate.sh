@@ -4,7 +4,8 @@
 #                           conf.d/shop-files.inc (where static files and media come from:
 #                           files-volumes.conf.in, or files-proxied.conf.in when NGINX_FILES
 #                           is "proxied") and conf.d/shop-http-fallback.inc (plain HTTP:
-#                           redirect to HTTPS)
+#                           redirect to HTTPS) and conf.d/shop-health.inc (/nginx-healthz:
+#                           200, or 503 without a certificate)
 #                           when NGINX_CERT and NGINX_CERT_KEY exist; without them, no HTTPS
 #                           server and plain HTTP answers 503 "being set up" (the ACME
 #                           challenge and health checks are served either way).
@@ -18,6 +19,7 @@ prefix="${NGINX_PREFIX:-/etc/nginx}"
 here="$(cd "$(dirname "$0")" && pwd)"
 https_conf="$prefix/conf.d/shop-https.inc"
 fallback_conf="$prefix/conf.d/shop-http-fallback.inc"
+health_conf="$prefix/conf.d/shop-health.inc"
 files_conf="$prefix/conf.d/shop-files.inc"
 
 # NGINX_MEDIA_BUCKET_URL (http(s)://host[:port]/bucket/ or a bucket's own host name) split in
@@ -46,6 +48,7 @@ charset utf-8;
 add_header Retry-After 300 always;
 return 503 "ហាងកំពុងរៀបចំ។ សូមត្រឡប់មកវិញក្នុងរយៈពេលប៉ុន្មាននាទីទៀត។\nThe shop is being set up. Please come back in a few minutes.\n";
 CONF
+        printf '%s\n' 'return 503 "no certificate: HTTPS is off\n";' > "$health_conf.tmp"
         echo "certificate.sh: no certificate at $NGINX_CERT yet: plain HTTP only (ACME challenge, health checks)"
     else
         # Only the NGINX_* variables: nginx's own $variables stay as they are.
@@ -57,10 +60,12 @@ CONF
         esac
         envsubst "$nginx_variables" < "$here/files-${NGINX_FILES:-volumes}.conf.in" > "$files_conf"
         printf 'return 301 https://$host%s$request_uri;\n' "${NGINX_HTTPS_PORT_SUFFIX:-}" > "$fallback_conf.tmp"
+        printf '%s\n' 'return 200 "ok\n";' > "$health_conf.tmp"
         echo "certificate.sh: certificate found: serving HTTPS"
     fi
     mv "$https_conf.tmp" "$https_conf"
     mv "$fallback_conf.tmp" "$fallback_conf"
+    mv "$health_conf.tmp" "$health_conf"
 }
 
 watch() {
