@@ -24,7 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from kernel.errors import ShopError
+from kernel.errors import ShopError, error_body
 from kernel.input import BodyRefused, ShopJSONParser
 from kernel.outage import (
     RETRY_AFTER_SECONDS,
@@ -36,14 +36,6 @@ from kernel.outage import (
 from kernel.views import bad_request_page
 
 logger = logging.getLogger(__name__)
-
-
-def error_body(code, message, fields=None):
-    """The error shape. ``message`` (lazy or not) is text in the request's language by now."""
-    return {
-        "status": "error",
-        "error": {"code": code, "message": str(message), "fields": fields or {}},
-    }
 
 
 class CsrfProtectedWrites(BasePermission):

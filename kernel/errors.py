@@ -27,3 +27,12 @@ class Conflict(ShopError):
 
     status = 409
     code = "conflict"
+
+
+def error_body(code, message, fields=None):
+    """The API's error shape. ``message`` (lazy or not) is text in the request's language by
+    now."""
+    return {
+        "status": "error",
+        "error": {"code": code, "message": str(message), "fields": fields or {}},
+    }

@@ -24,6 +24,7 @@ from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext_lazy
 
+from kernel.errors import error_body
 from kernel.request_id import current_request_id
 
 logger = logging.getLogger(__name__)
@@ -81,13 +82,7 @@ def database_unavailable_response(request):
     (rendered without context processors, which may need the database)."""
     message = str(UNAVAILABLE_MESSAGE)
     if request.path.startswith("/api/"):
-        response = JsonResponse(
-            {
-                "status": "error",
-                "error": {"code": "unavailable", "message": message, "fields": {}},
-            },
-            status=503,
-        )
+        response = JsonResponse(error_body("unavailable", message), status=503)
     else:
         try:
             body = loader.get_template("503.html").render({"request_id": current_request_id()})
