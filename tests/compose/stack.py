@@ -91,6 +91,8 @@ class Stack:
             "EMAIL_HOST": "smtp",
             "EMAIL_PORT": "1025",
             "EMAIL_USE_TLS": "False",
+            # As an operator who wants the metrics and alerts (the monitoring profile).
+            "METRICS_TOKEN": secrets.token_urlsafe(32),
             **env_overrides,
         }
         env_text = operator_env((self.dir / ".env.example").read_text(), overrides)

@@ -7,6 +7,7 @@ Needs a Docker engine, Compose v2 and the stand-in images: `.ci/run compose` set
 up; then `SHOP_COMPOSE_TESTS=1 .venv/bin/pytest tests/compose`.
 """
 
+import json
 import os
 import re
 import shutil
@@ -133,7 +134,13 @@ def test_each_service_gets_only_its_own_secrets(stack):
 
     secret = {
         name: stack.env[name]
-        for name in ("SECRET_KEY", "DB_ROOT_PASSWORD", "EMAIL_HOST_PASSWORD", "BAKONG_API_TOKEN")
+        for name in (
+            "SECRET_KEY",
+            "DB_ROOT_PASSWORD",
+            "EMAIL_HOST_PASSWORD",
+            "BAKONG_API_TOKEN",
+            "METRICS_TOKEN",
+        )
     }
     web, nginx, backup = environment("web"), environment("nginx"), environment("backup")
     assert secret["SECRET_KEY"] in web and secret["BAKONG_API_TOKEN"] in web
@@ -142,6 +149,50 @@ def test_each_service_gets_only_its_own_secrets(stack):
         assert value not in nginx
         assert value not in backup
     assert stack.env["DB_PASSWORD"] in backup
+
+
+def test_metrics_and_alerts_on_one_server_with_the_monitoring_profile(stack):
+    """docker compose --profile monitoring: Prometheus scrapes the web container and the
+    worker with the token from .env, loads the alert rules and reaches Alertmanager."""
+    stack.compose("--profile", "monitoring", "up", "-d", "prometheus", "alertmanager")
+
+    def ask(path):
+        result = stack.exec(
+            "web", "curl", "-fsS", f"http://prometheus:9090/api/v1/{path}", check=False
+        )
+        return json.loads(result.stdout)["data"] if result.returncode == 0 else None
+
+    def targets():
+        data = ask("targets?state=active")
+        if not data:
+            return None
+        return {
+            job: sorted(t["health"] for t in data["activeTargets"] if t["labels"]["job"] == job)
+            for job in ("web", "worker")
+        }
+
+    expected = {"web": ["up"], "worker": ["up"]}
+    wait_for(
+        lambda: targets() == expected,
+        180,
+        lambda: f"targets: {targets()}\n" + stack.logs("prometheus")[-3000:],
+        interval=3,
+    )
+    rules = {rule["name"] for group in ask("rules")["groups"] for rule in group["rules"]}
+    assert {"ShopDown", "WorkerStalled", "BackupTooOld", "DiskAlmostFull"} <= rules
+    managers = wait_for(
+        lambda: ask("alertmanagers")["activeAlertmanagers"],
+        60,
+        lambda: stack.logs("prometheus", "alertmanager")[-3000:],
+    )
+    assert managers[0]["url"].startswith("http://alertmanager:9093/")
+    # The worker reports the backups' folder (mounted read-only) for BackupTooOld and the disk.
+    series = ask("series?match%5B%5D=shop_filesystem_free_bytes")
+    assert any(s.get("path") == "/backups" for s in series), series
+    # Nothing but loopback can reach them on the server.
+    for service in ("prometheus", "alertmanager"):
+        published = stack.compose("port", service, "9090" if service == "prometheus" else "9093")
+        assert published.stdout.strip().startswith("127.0.0.1:"), published.stdout
 
 
 def test_without_a_certificate_nginx_serves_the_acme_challenge_over_plain_http(stack):

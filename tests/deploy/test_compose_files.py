@@ -31,11 +31,14 @@ def test_the_services_and_volumes_the_seed_describes():
     assert collation.split("=")[1] == SERVICES["web"]["environment"]["DB_COLLATION"]
 
 
-def test_only_nginx_publishes_ports():
+def test_only_nginx_publishes_ports_to_the_world():
     assert sorted(SERVICES["nginx"]["ports"]) == ["443:443", "80:80"]
     for name, service in SERVICES.items():
-        if name != "nginx":
-            assert "ports" not in service, name
+        if name == "nginx":
+            continue
+        # The monitoring pages: on the server's loopback (an SSH tunnel reaches them).
+        for port in service.get("ports", []):
+            assert port.startswith("127.0.0.1:"), (name, port)
     assert SERVICES["web"]["expose"] == ["8000"]
 
 
@@ -204,3 +207,20 @@ def test_the_worker_health_check_can_fail():
 def test_backup_scripts_are_valid_shell(script):
     shell = "sh" if script == "schedule.sh" else "bash"
     subprocess.run([shell, "-n", str(ROOT / "docker" / "backup" / script)], check=True)
+
+
+def test_monitoring_on_one_server_is_a_profile_with_the_stacks_images_and_files():
+    stack = yaml.safe_load((ROOT / "docker-stack.yml").read_text())["services"]
+    for name, port in (("prometheus", "9090"), ("alertmanager", "9093")):
+        service = SERVICES[name]
+        assert service["profiles"] == ["monitoring"]  # off unless asked for
+        assert service["image"] == stack[name]["image"]
+        assert service["ports"] == [f"127.0.0.1:{port}:{port}"]  # the server's loopback only
+    mounted = " ".join(SERVICES["prometheus"]["volumes"] + SERVICES["alertmanager"]["volumes"])
+    for path in ("prometheus/prometheus.yml", "prometheus/alerts.yml", "alertmanager.yml"):
+        assert f"./docker/{path}" in mounted or path.split("/")[-1] in mounted
+    # Prometheus reads the token the web and worker containers check.
+    assert COMPOSE["secrets"]["metrics_token"] == {"environment": "METRICS_TOKEN"}
+    for name in ("web", "worker"):
+        assert "METRICS_TOKEN" in SERVICES[name]["environment"]
+    assert "METRICS_TOKEN" not in SERVICES["nginx"].get("environment", {})

@@ -3,13 +3,14 @@
 # packages because no container registry can be reached from the test machines. Test tooling
 # only: the shipped Dockerfile and compose file are used unchanged, and these images are
 # tagged with the names they use (python:3.11-slim, mysql:8.0, nginx:1.27-alpine,
-# redis:7-alpine, certbot/certbot:<pinned>).
+# redis:7-alpine, certbot/certbot:<pinned>, and the monitoring profile's prom/prometheus and
+# prom/alertmanager).
 #
 #   build.sh base RELEASE...    debootstrap a minimal Debian (bookworm, trixie, forky) once,
 #                               imported as standin/debian:RELEASE
 #   build.sh images             every stand-in image the compose file names (the bases first)
-#   build.sh swarm              those, plus what the Swarm test needs: the registry:2 stand-in,
-#                               Prometheus and Alertmanager, and the swarm node image (Debian's
+#   build.sh swarm              those, plus what the Swarm test needs: the registry:2 stand-in
+#                               and the swarm node image (Debian's
 #                               Docker engine in a container, one per simulated server)
 #   build.sh clean              forget the cached bases and images (a cold run)
 #
@@ -96,6 +97,8 @@ images() {
     image nginx nginx:1.27-alpine forky
     image redis redis:7-alpine forky
     image certbot "$(certbot_tag)" forky
+    image prometheus prom/prometheus:v3.5.0 forky
+    image alertmanager prom/alertmanager:v0.28.1 forky
     say "all stand-ins ready ($((SECONDS - started)) s)"
 }
 
@@ -103,8 +106,6 @@ swarm() {
     local started=$SECONDS
     images
     image registry registry:2 bookworm
-    image prometheus prom/prometheus:v3.5.0 forky
-    image alertmanager prom/alertmanager:v0.28.1 forky
     image swarm-node standin/swarm-node bookworm
     say "swarm stand-ins ready ($((SECONDS - started)) s)"
 }
