@@ -12,7 +12,6 @@ from pathlib import Path
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from tests.deploy.backup_harness import BackupSandbox, client_command, dump_command
 from tests.deploy.test_backup_scripts import change_everything
@@ -20,15 +19,6 @@ from website import worker_metrics
 
 PASSPHRASE = "correct horse battery staple, off-site"
 REGION = "ap-southeast-1"
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
 
 
 @pytest.fixture

@@ -15,21 +15,11 @@ import boto3
 import MySQLdb
 import pytest
 from django.db import connection
-from moto.server import ThreadedMotoServer
 
 from website import worker_metrics
 
 ROOT = Path(__file__).resolve().parents[2]
 REGION = "ap-southeast-1"
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
 
 
 def free_port():

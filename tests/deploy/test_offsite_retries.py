@@ -9,7 +9,6 @@ from tests.deploy.test_offsite_backups import (  # noqa: F401  (fixtures)
     keys,
     offsite,
     readable_site_packages,
-    s3_endpoint,
     sandbox,
 )
 
