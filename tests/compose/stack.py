@@ -142,6 +142,8 @@ class Stack:
         self.compose(
             "--profile",
             "letsencrypt",
+            "--profile",
+            "monitoring",
             "down",
             "--remove-orphans",
             *(["-v"] if volumes else []),
