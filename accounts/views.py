@@ -25,11 +25,11 @@ from accounts.privacy import (
     open_account_orders,
 )
 from checkout.addresses import add_address
-from checkout.forms import normalize_cambodian_phone
 from checkout.models import Address, Order
 from checkout.privacy import OrdersStillOpen
 from kernel.input import StorableTextForm
 from kernel.models import ShopSettings
+from kernel.phones import cambodian_phone
 
 
 class AddressForm(StorableTextForm, forms.ModelForm):
@@ -45,7 +45,7 @@ class AddressForm(StorableTextForm, forms.ModelForm):
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
 
     def clean_phone(self):
-        return normalize_cambodian_phone(self.cleaned_data["phone"])
+        return cambodian_phone(self.cleaned_data["phone"])
 
 
 @never_cache

@@ -51,7 +51,6 @@ from wagtail.models import Page
 
 from accounts.models import MANAGE_CUSTOMER_DATA, CustomerDataLog, PrivacySettings
 from catalog.models import ContactPage
-from checkout.forms import normalize_cambodian_phone
 from checkout.models import Order
 from checkout.privacy import (
     OrdersStillOpen,
@@ -61,6 +60,7 @@ from checkout.privacy import (
     finished_before,
     open_orders,
 )
+from kernel import phones
 from kernel.errors import Conflict, ShopError
 from kernel.input import StorableTextForm
 from notifications.contact import KIND as CONTACT_MESSAGE_KIND
@@ -75,8 +75,6 @@ ERASED_MESSAGE = "(Erased with the customer's personal data.)"
 STAFF_ERASE_NOTE = "Personal details erased at the customer's request."
 RETENTION_NOTE = "Personal details removed: older than the privacy settings keep them."
 
-# Visitors from abroad write to the contact page with their country code.
-INTERNATIONAL_PHONE = re.compile(r"^\+[1-9]\d{6,14}$")
 # A retention run stops starting new batches after this long; the rest waits for the next run.
 RUN_TIME_LIMIT_SECONDS = 120
 RETENTION_BATCH_SIZE = 200
@@ -111,12 +109,9 @@ def person_from(text):
                 code="invalid_email",
             ) from None
         return Person(email=text)
-    try:
-        return Person(phone=normalize_cambodian_phone(text))
-    except ValidationError:
-        compact = re.sub(r"[\s\-().]", "", text)
-        if INTERNATIONAL_PHONE.match(compact):
-            return Person(phone=compact)
+    phone = phones.cambodian_or_none(text) or phones.international_or_none(text)
+    if phone:
+        return Person(phone=phone)
     raise ValidationError(
         _("Enter an e-mail address, or a phone number like 012 345 678 or +855 12 345 678."),
         code="invalid_contact",

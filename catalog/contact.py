@@ -15,8 +15,6 @@
 The page model (``catalog.models.contact.ContactPage``) only turns the request into these calls.
 """
 
-import re
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from catalog import events
 from kernel.errors import ShopError
 from kernel.input import StorableTextForm
+from kernel.phones import any_phone
 from kernel.throttle import count_hit
 
 # Five messages in a quarter of an hour is more than a shopper writes, and little enough that
@@ -40,27 +39,10 @@ THROTTLE_SCOPE = "contact-message"
 HONEYPOT = "homepage"
 
 MESSAGE_MAX_LENGTH = 2000
-# The same rule as the checkout's phone numbers: 0XX XXX XXX(X), with or without +855.
-CAMBODIAN_PHONE = re.compile(r"^(?:\+?855|0)([1-9]\d{7,8})$")
-# Visitors from abroad write their number with its country code.
-INTERNATIONAL_PHONE = re.compile(r"^\+[1-9]\d{6,14}$")
 
 
 class TooManyMessages(ShopError):
     status = 429
-
-
-def normalize_phone(raw):
-    """``012 345 678`` → ``+85512345678``; ``+66 81 234 5678`` stays international."""
-    compact = re.sub(r"[\s\-().]", "", raw or "")
-    match = CAMBODIAN_PHONE.match(compact)
-    if match:
-        return f"+855{match.group(1)}"
-    if INTERNATIONAL_PHONE.match(compact):
-        return compact
-    raise ValidationError(
-        _("Enter a phone number, like 012 345 678 or +855 12 345 678."), code="invalid_phone"
-    )
 
 
 class PhoneInput(forms.TextInput):
@@ -103,7 +85,7 @@ class ContactForm(StorableTextForm, forms.Form):
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"]
-        return normalize_phone(phone) if phone else ""
+        return any_phone(phone) if phone else ""
 
     def clean_email(self):
         return self.cleaned_data["email"].strip()

@@ -1,6 +1,5 @@
 """The checkout form, shared by the checkout page and the JSON API."""
 
-import re
 from decimal import Decimal
 
 from django import forms
@@ -14,24 +13,11 @@ from checkout.orders import CheckoutDetails, open_cash_orders_refusal
 from kernel import money
 from kernel.errors import ShopError
 from kernel.input import StorableTextForm
-
-PHONE_PATTERN = re.compile(r"^(?:\+?855|0)([1-9]\d{7,8})$")
+from kernel.phones import cambodian_phone
 
 # The longest address the Order.email column (Django's EmailField, 254) stores; the form field's
 # own default (320) let longer ones through to the database.
 EMAIL_MAX_LENGTH = 254
-
-
-def normalize_cambodian_phone(raw):
-    """``012 345 678``, ``+855 12 345 678`` or ``85512345678`` → ``+85512345678``."""
-    compact = re.sub(r"[\s\-().]", "", raw or "")
-    match = PHONE_PATTERN.match(compact)
-    if not match:
-        raise ValidationError(
-            _("Enter a Cambodian phone number, like 012 345 678 or +855 12 345 678."),
-            code="invalid_phone",
-        )
-    return f"+855{match.group(1)}"
 
 
 class DeliveryChoiceField(forms.ModelChoiceField):
@@ -117,7 +103,7 @@ class CheckoutForm(StorableTextForm, forms.Form):
         self.fields["address"].widget.attrs["autocomplete"] = "street-address"
 
     def clean_phone(self):
-        return normalize_cambodian_phone(self.cleaned_data["phone"])
+        return cambodian_phone(self.cleaned_data["phone"])
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())

@@ -26,7 +26,7 @@ from checkout.discounts import (
     uses_refusal,
 )
 from checkout.documents import can_have, render_document
-from checkout.forms import CheckoutForm, normalize_cambodian_phone
+from checkout.forms import CheckoutForm
 from checkout.models import PROVINCES, Order, PaymentMethod, normalize_code
 from checkout.orders import cancel_by_shopper, place_order
 from checkout.payments import ensure_deeplink, ensure_qr_image, new_payment_attempt, qr_svg
@@ -35,6 +35,7 @@ from kernel import money
 from kernel.errors import ShopError
 from kernel.input import StorableTextForm, storable
 from kernel.models import ShopSettings
+from kernel.phones import cambodian_phone
 from kernel.throttle import client_address, count_hit
 
 CHECKOUT_SESSION_KEY = "checkout_details"
@@ -418,7 +419,7 @@ class FindOrderForm(StorableTextForm, forms.Form):
         return "".join(self.cleaned_data["number"].split()).upper()
 
     def clean_phone(self):
-        return normalize_cambodian_phone(self.cleaned_data["phone"])
+        return cambodian_phone(self.cleaned_data["phone"])
 
 
 @never_cache
