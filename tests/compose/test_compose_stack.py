@@ -153,8 +153,11 @@ def test_each_service_gets_only_its_own_secrets(stack):
 
 def test_metrics_and_alerts_on_one_server_with_the_monitoring_profile(stack):
     """docker compose --profile monitoring: Prometheus scrapes the web container and the
-    worker with the token from .env, loads the alert rules and reaches Alertmanager."""
-    stack.compose("--profile", "monitoring", "up", "-d", "prometheus", "alertmanager")
+    worker with the token from .env, and node-exporter for the server's own disks; it loads
+    the alert rules and reaches Alertmanager."""
+    stack.compose(
+        "--profile", "monitoring", "up", "-d", "prometheus", "alertmanager", "node-exporter"
+    )  # fmt: skip
 
     def ask(path):
         result = stack.exec(
@@ -168,10 +171,10 @@ def test_metrics_and_alerts_on_one_server_with_the_monitoring_profile(stack):
             return None
         return {
             job: sorted(t["health"] for t in data["activeTargets"] if t["labels"]["job"] == job)
-            for job in ("web", "worker")
+            for job in ("web", "worker", "node")
         }
 
-    expected = {"web": ["up"], "worker": ["up"]}
+    expected = {"web": ["up"], "worker": ["up"], "node": ["up"]}
     wait_for(
         lambda: targets() == expected,
         180,
@@ -180,6 +183,7 @@ def test_metrics_and_alerts_on_one_server_with_the_monitoring_profile(stack):
     )
     rules = {rule["name"] for group in ask("rules")["groups"] for rule in group["rules"]}
     assert {"ShopDown", "WorkerStalled", "BackupTooOld", "DiskAlmostFull"} <= rules
+    assert {"ServerDiskAlmostFull", "ServerMissing"} <= rules
     managers = wait_for(
         lambda: ask("alertmanagers")["activeAlertmanagers"],
         60,
@@ -189,6 +193,15 @@ def test_metrics_and_alerts_on_one_server_with_the_monitoring_profile(stack):
     # The worker reports the backups' folder (mounted read-only) for BackupTooOld and the disk.
     series = ask("series?match%5B%5D=shop_filesystem_free_bytes")
     assert any(s.get("path") == "/backups" for s in series), series
+    # node-exporter reads the server's own disks: its root filesystem, not the container's
+    # files nor memory, which is what ServerDiskAlmostFull watches.
+    disks = wait_for(
+        lambda: ask("series?match%5B%5D=node_filesystem_avail_bytes%7Bjob%3D%22node%22%7D"),
+        60,
+        "node-exporter reports no filesystem",
+    )
+    assert any(d["mountpoint"] == "/" for d in disks), disks
+    assert not any(d["mountpoint"].startswith("/etc/") for d in disks), disks
     # Nothing but loopback can reach them on the server.
     for service in ("prometheus", "alertmanager"):
         published = stack.compose("port", service, "9090" if service == "prometheus" else "9093")

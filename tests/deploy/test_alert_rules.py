@@ -39,7 +39,7 @@ def test_alert_rules_fire_when_they_should(tests):
 
 def test_alert_rules_are_valid():
     output = run(tool("promtool"), "check", "rules", str(PROMETHEUS_DIR / "alerts.yml"))
-    assert "SUCCESS: 11 rules found" in output
+    assert "SUCCESS: 13 rules found" in output
 
 
 def test_prometheus_config_is_valid():

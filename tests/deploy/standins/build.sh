@@ -3,8 +3,8 @@
 # packages because no container registry can be reached from the test machines. Test tooling
 # only: the shipped Dockerfile and compose file are used unchanged, and these images are
 # tagged with the names they use (python:3.11-slim, mysql:8.0, nginx:1.27-alpine,
-# redis:7-alpine, certbot/certbot:<pinned>, and the monitoring profile's prom/prometheus and
-# prom/alertmanager).
+# redis:7-alpine, certbot/certbot:<pinned>, and the monitoring profile's prom/prometheus,
+# prom/alertmanager and prom/node-exporter).
 #
 #   build.sh base RELEASE...    debootstrap a minimal Debian (bookworm, trixie, forky) once,
 #                               imported as standin/debian:RELEASE
@@ -99,6 +99,7 @@ images() {
     image certbot "$(certbot_tag)" forky
     image prometheus prom/prometheus:v3.5.0 forky
     image alertmanager prom/alertmanager:v0.28.1 forky
+    image node-exporter prom/node-exporter:v1.9.1 forky
     say "all stand-ins ready ($((SECONDS - started)) s)"
 }
 
@@ -116,7 +117,7 @@ certbot_tag() {  # the tag docker-compose.yml pins
 
 clean() {
     docker image rm -f python:3.11-slim mysql:8.0 nginx:1.27-alpine redis:7-alpine "$(certbot_tag)" \
-        registry:2 prom/prometheus:v3.5.0 prom/alertmanager:v0.28.1 standin/swarm-node \
+        registry:2 prom/prometheus:v3.5.0 prom/alertmanager:v0.28.1 prom/node-exporter:v1.9.1 standin/swarm-node \
         standin/debian:bookworm standin/debian:trixie standin/debian:forky >/dev/null 2>&1 || true
     rm -rf "$cache/debs"
 }
