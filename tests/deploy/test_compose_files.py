@@ -224,3 +224,19 @@ def test_monitoring_on_one_server_is_a_profile_with_the_stacks_images_and_files(
     for name in ("web", "worker"):
         assert "METRICS_TOKEN" in SERVICES[name]["environment"]
     assert "METRICS_TOKEN" not in SERVICES["nginx"].get("environment", {})
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["docker-compose.yml", "docker-compose.dev.yml", "docker-stack.yml", "docker/swarm/mysql.yml"],
+)
+def test_every_dollar_is_a_variable_or_escaped(name):
+    """Compose and `docker stack deploy` read `$x` and `${x}` as variables and refuse any other
+    `$` ("invalid interpolation format"): a regular expression's `$` is written `$$`."""
+    text = (ROOT / name).read_text()
+    stray = [
+        (number, line)
+        for number, line in enumerate(text.splitlines(), 1)
+        if re.search(r"(?<!\$)\$(?![{$A-Za-z_])", line.replace("$$", ""))
+    ]
+    assert stray == [], stray
