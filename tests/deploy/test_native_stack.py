@@ -324,3 +324,11 @@ def test_with_no_gunicorn_left_shoppers_get_a_bilingual_page_to_come_back_to(
         assert "Please try again shortly" in response.text
         assert "សូមព្យាយាមម្ដងទៀតបន្តិចទៀត" in response.text
         assert "Content-Security-Policy" in response.headers
+    # A form is not tried again (it may have reached a server): the same page, at once.
+    form = browser_session.post(
+        stack.https + "/api/cart/add/",
+        json={"product_id": 1, "quantity": 1},
+        headers={"Referer": stack.https + "/en/"},
+    )
+    assert form.status_code == 503
+    assert "Please try again shortly" in form.text

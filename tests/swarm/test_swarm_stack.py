@@ -506,6 +506,13 @@ def test_a_server_switched_off_has_its_tasks_rescheduled_while_the_shop_answers(
         f"slowest {max(seconds):.1f} s; over 5 s: {slow}"
     )
     assert len(results) > 20
+    if failed:  # what nginx on node1 saw
+        errors = [
+            line
+            for line in cluster.service_logs("nginx", since="10m").splitlines()
+            if "upstream" in line and ("[error]" in line or "[warn]" in line)
+        ]
+        print("\n".join(errors[-40:]))
     assert failed == []
 
 
